@@ -1,0 +1,201 @@
+//! Query-mix benchmark: load a generated 10,000-dataset corpus, then time each query of
+//! `../shared/tools/querymix` through our HTTP endpoint and through Oxigraph directly on the
+//! same store, so the overhead of our layer is visible.
+//!
+//! `cargo bench --bench querymix` (env: `MUNICIPALITIES`=50, `DATASETS`=200, `RUNS`=30).
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use samapne::app::{AppState, Config};
+use samapne::sparql::Limits;
+use samapne::store::Store;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let (municipalities, datasets, runs) = (
+        env_or("MUNICIPALITIES", 50),
+        env_or("DATASETS", 200),
+        env_or("RUNS", 30),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.ttl");
+    let out = std::process::Command::new("python3")
+        .arg(shared.join("tools/gen_catalog.py"))
+        .args([
+            "--municipalities",
+            &municipalities.to_string(),
+            "--datasets",
+            &datasets.to_string(),
+        ])
+        .output()
+        .expect("python3");
+    std::fs::write(&corpus, &out.stdout).unwrap();
+
+    let store = Store::open(&dir.path().join("data")).unwrap();
+    let t = Instant::now();
+    let summary =
+        samapne::import::import_files(&store, &[&corpus], "https://katalog.example.no").unwrap();
+    let load = t.elapsed();
+    println!(
+        "corpus: {municipalities} catalogues x {datasets} datasets = {} triples in {} records, {:.1} MB",
+        summary.triples,
+        summary.records,
+        out.stdout.len() as f64 / 1e6
+    );
+    println!(
+        "load (parse + partition + one transaction): {:.2} s",
+        load.as_secs_f64()
+    );
+
+    let limits = Limits {
+        timeout: Duration::from_secs(60),
+        max_results: 1_000_000,
+        workers: Arc::new(tokio::sync::Semaphore::new(2)),
+    };
+    let state = AppState::new(
+        store.clone(),
+        Config {
+            base_url: "https://katalog.example.no".into(),
+            body_limit: 1 << 24,
+        },
+        limits,
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(samapne::server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    let mut conn = Conn::new(addr);
+
+    let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join("tools/querymix"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    println!(
+        "\n{runs} runs each, median ms (Oxigraph 0.5.13 server / Virtuoso 7 measured here: q1 9.8/3.9, q2 42/3.6, q3 34/17, q4 7.0/2.7, q5 1.3/2.8, q6 33/11, q7 60/121)"
+    );
+    println!(
+        "{:<28} {:>10} {:>10} {:>8} {:>10}",
+        "query", "oxigraph", "samapne", "ratio", "bytes"
+    );
+    for f in files {
+        let query = std::fs::read_to_string(&f).unwrap();
+        let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+        let is_graph = query.contains("CONSTRUCT");
+        let (mut raw, mut ours, mut size) = (Vec::new(), Vec::new(), 0);
+        for i in 0..runs + 3 {
+            let t = Instant::now();
+            let body = raw_eval(&store.public, &query);
+            let raw_t = t.elapsed().as_secs_f64() * 1e3;
+            let t = Instant::now();
+            let accept = if is_graph {
+                "text/turtle"
+            } else {
+                "application/sparql-results+json"
+            };
+            let http_body = conn.query(&query, accept);
+            let ours_t = t.elapsed().as_secs_f64() * 1e3;
+            if i >= 3 {
+                raw.push(raw_t);
+                ours.push(ours_t);
+            }
+            size = http_body.len();
+            assert!(!body.is_empty() && size > 0);
+        }
+        let (r, o) = (median(raw), median(ours));
+        println!("{name:<28} {r:>10.2} {o:>10.2} {:>7.2}x {size:>10}", o / r);
+    }
+}
+
+/// Oxigraph on the same public store with the same dataset rule (union of public graphs),
+/// serialized like the endpoint does.
+fn raw_eval(store: &oxigraph::store::Store, query: &str) -> Vec<u8> {
+    let mut prepared = SparqlEvaluator::new().parse_query(query).unwrap();
+    prepared.dataset_mut().set_default_graph_as_union();
+    let mut out = Vec::new();
+    match prepared.on_store(store).execute().unwrap() {
+        QueryResults::Solutions(s) => {
+            let mut w = QueryResultsSerializer::from_format(QueryResultsFormat::Json)
+                .serialize_solutions_to_writer(&mut out, s.variables().to_vec())
+                .unwrap();
+            for sol in s {
+                w.serialize(&sol.unwrap()).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        QueryResults::Graph(triples) => {
+            let mut w = samapne::views::rdf::serializer(oxigraph::io::RdfFormat::Turtle)
+                .for_writer(&mut out);
+            for t in triples {
+                w.serialize_triple(&t.unwrap()).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        QueryResults::Boolean(_) => out.push(b'b'),
+    }
+    out
+}
+
+/// A keep-alive HTTP/1.1 client: one connection, `Content-Length` bodies.
+struct Conn {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Conn {
+    fn new(addr: std::net::SocketAddr) -> Self {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_nodelay(true).unwrap();
+        Self {
+            reader: BufReader::new(s.try_clone().unwrap()),
+            writer: s,
+        }
+    }
+
+    fn query(&mut self, query: &str, accept: &str) -> Vec<u8> {
+        let req = format!(
+            "POST /sparql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/sparql-query\r\nAccept: {accept}\r\nContent-Length: {}\r\n\r\n{query}",
+            query.len()
+        );
+        self.writer.write_all(req.as_bytes()).unwrap();
+        let mut line = String::new();
+        self.reader.read_line(&mut line).unwrap();
+        assert!(line.contains(" 200 "), "{line}");
+        let mut length = 0;
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).unwrap();
+        body
+    }
+}

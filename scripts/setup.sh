@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine needs to build, run and test SamÅpne:
+# - libclang-dev: RocksDB's Rust bindings are generated with bindgen, which needs libclang;
+# - pySHACL (PyPI): the tests check our RDF against the official shapes with it, independently.
+# Idempotent: installs only what is missing.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+missing=()
+for pkg in libclang-dev python3-pip; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+# A pip that is already on PATH (pyenv, venv) is as good as Debian's.
+if [[ " ${missing[*]} " == *" python3-pip "* ]] && python3 -m pip --version >/dev/null 2>&1; then
+  missing=("${missing[@]/python3-pip}")
+fi
+if [ -n "${missing[*]// /}" ]; then
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq ${missing[*]}
+fi
+if ! python3 -c "import pyshacl, rdflib" 2>/dev/null; then
+  python3 -m pip install -q "pyshacl==0.40.1" "rdflib>=7" \
+    || python3 -m pip install -q --break-system-packages "pyshacl==0.40.1" "rdflib>=7"
+fi

@@ -1,0 +1,52 @@
+//! Shared state of every request.
+use crate::sparql::Limits;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Everything a handler needs; cheap to clone (handles and `Arc`s only).
+#[derive(Clone)]
+pub struct AppState {
+    /// Both halves of the database; public reads only ever touch `store.public`.
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// Timeout, result cap and worker pool of the SPARQL endpoint.
+    pub limits: Limits,
+    pub metrics: Arc<crate::metrics::Metrics>,
+}
+
+/// Validated server settings (from `cli::ServeArgs`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Base of every record IRI, without a trailing slash.
+    pub base_url: String,
+    pub body_limit: usize,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config, limits: Limits) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+            limits,
+            metrics: Default::default(),
+        }
+    }
+}
+
+/// Normalises and checks a base URL: absolute http(s), no query or fragment, no trailing `/`.
+pub fn parse_base_url(raw: &str) -> Result<String, String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let iri = oxiri::Iri::parse(trimmed.to_owned())
+        .map_err(|e| format!("invalid base URL {raw:?}: {e}"))?;
+    if !matches!(iri.scheme(), "http" | "https") || iri.authority().is_none_or(str::is_empty) {
+        return Err(format!(
+            "the base URL must be an absolute http(s) URL, not {raw:?}"
+        ));
+    }
+    if iri.query().is_some() || iri.fragment().is_some() {
+        return Err(format!(
+            "the base URL must have no query or fragment: {raw:?}"
+        ));
+    }
+    Ok(trimmed.to_owned())
+}

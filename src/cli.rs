@@ -1,0 +1,90 @@
+//! The command line, defined once with clap. Every option also reads `SAMAPNE_<OPTION>`.
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// SamÅpne: a linked-data catalogue server for Norwegian municipalities.
+#[derive(Debug, Parser)]
+#[command(name = "samapne", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the catalogue over HTTP until SIGINT or SIGTERM.
+    Serve(ServeArgs),
+    /// Load RDF files into the store, all or nothing.
+    Import(ImportArgs),
+    /// Write the store's public graphs (or all graphs) to stdout.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// Directory of the store (created if missing).
+    #[arg(long, env = "SAMAPNE_DATA", default_value = "./data", value_hint = clap::ValueHint::DirPath)]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "SAMAPNE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Base URL of every record's IRI [default: http://<bind>].
+    #[arg(long, env = "SAMAPNE_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Load the demo content (Trondheim and Bodø) if the store is empty.
+    #[arg(long, env = "SAMAPNE_DEMO")]
+    pub demo: bool,
+    /// Stop a SPARQL query after this many seconds.
+    #[arg(long, env = "SAMAPNE_QUERY_TIMEOUT", default_value_t = 10)]
+    pub query_timeout: u64,
+    /// Refuse a SPARQL result with more rows or triples than this.
+    #[arg(long, env = "SAMAPNE_MAX_RESULTS", default_value_t = 200_000)]
+    pub max_results: usize,
+    /// SPARQL queries evaluated at once; more wait, within the timeout [default: CPU count].
+    #[arg(long, env = "SAMAPNE_QUERY_WORKERS")]
+    pub query_workers: Option<usize>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "SAMAPNE_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
+    pub body_limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Base URL that relative IRIs in the files resolve against (as for `serve`).
+    #[arg(
+        long,
+        env = "SAMAPNE_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub base_url: String,
+    /// RDF files: .ttl .trig .nt .nq .rdf .jsonld (format from the extension).
+    #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Trig,
+    Nquads,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Output format.
+    #[arg(long, env = "SAMAPNE_FORMAT", value_enum, default_value = "trig")]
+    pub format: ExportFormat,
+    /// Also write internal graphs (drafts, assessments, contacts): never publish this output.
+    #[arg(long, env = "SAMAPNE_INCLUDE_INTERNAL")]
+    pub include_internal: bool,
+}

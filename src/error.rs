@@ -1,0 +1,149 @@
+//! One error type for everything a request can fail with, mapped to HTTP in one place.
+//!
+//! Client errors are answered as RFC 9457 `application/problem+json` with `title` and `detail`
+//! and are not logged. Internal errors (storage, a panicked worker) answer a generic 500 and are
+//! logged with their detail, which is never sent.
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Everything a request can fail with. Each variant's doc names its status.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request is malformed (missing or repeated parameter, bad IRI, ...).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 400: the SPARQL query does not parse.
+    #[error("{0}")]
+    SparqlSyntax(String),
+    /// 403: SPARQL updates are not accepted at the public endpoint.
+    #[error("SPARQL updates are not accepted: this endpoint is read-only")]
+    UpdateRefused,
+    /// 400: the query uses SERVICE, which this endpoint never evaluates.
+    #[error("SERVICE (federated query) is not allowed at this endpoint")]
+    ServiceRefused,
+    /// 404: nothing at this IRI.
+    #[error("{0}")]
+    NotFound(String),
+    /// 405: method not allowed on this resource.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// 406: none of the formats we can produce is acceptable; lists the available ones.
+    #[error("no acceptable format; available: {}", .0.join(", "))]
+    NotAcceptable(Vec<&'static str>),
+    /// 413: the body is larger than the configured limit.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// 415: the request body's media type is not one we read.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422: the query ran longer than the configured timeout and was stopped.
+    #[error(
+        "the query ran longer than {0} s and was stopped; make it more selective or add a LIMIT"
+    )]
+    QueryTimeout(u64),
+    /// 422: the result is larger than the configured cap.
+    #[error("the result has more than {0} rows or triples; add a LIMIT or use paging")]
+    ResultTooLarge(usize),
+    /// 503: every query worker is busy for longer than the timeout.
+    #[error("the server is busy; try again shortly")]
+    Busy,
+    /// 500: storage or another internal failure; the detail is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) | Self::SparqlSyntax(_) | Self::ServiceRefused => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::UpdateRefused => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::QueryTimeout(_) | Self::ResultTooLarge(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A short, stable name for the problem's `type` IRI.
+    fn slug(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad-request",
+            Self::SparqlSyntax(_) => "sparql-syntax",
+            Self::UpdateRefused => "update-refused",
+            Self::ServiceRefused => "service-refused",
+            Self::NotFound(_) => "not-found",
+            Self::MethodNotAllowed(_) => "method-not-allowed",
+            Self::NotAcceptable(_) => "not-acceptable",
+            Self::PayloadTooLarge => "payload-too-large",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::QueryTimeout(_) => "query-timeout",
+            Self::ResultTooLarge(_) => "result-too-large",
+            Self::Busy => "busy",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<oxigraph::store::StorageError> for AppError {
+    fn from(e: oxigraph::store::StorageError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::internal(e)
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let detail = if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+            "The server failed to answer; the error has been logged.".to_owned()
+        } else {
+            self.to_string()
+        };
+        let body = serde_json::json!({
+            "type": format!("https://w3id.org/samapne/problems/{}", self.slug()),
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": detail,
+        });
+        let mut response = (status, body.to_string()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Self::NotAcceptable(types) = &self {
+            // Tell the client what it could have asked for (RFC 9110 §15.5.7).
+            let links = types
+                .iter()
+                .map(|t| format!("<>; rel=\"alternate\"; type=\"{t}\""));
+            if let Ok(v) = HeaderValue::from_str(&links.collect::<Vec<_>>().join(", ")) {
+                headers.insert(header::LINK, v);
+            }
+        }
+        response
+    }
+}
+
+impl From<crate::conneg::NotAcceptable> for AppError {
+    fn from(e: crate::conneg::NotAcceptable) -> Self {
+        Self::NotAcceptable(e.supported)
+    }
+}

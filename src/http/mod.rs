@@ -1,0 +1,84 @@
+//! The router: every route in one list, grouped by who uses it, and the layers around them.
+mod ops;
+mod sparql;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::metrics::Metrics;
+use axum::Router;
+use axum::extract::State;
+use axum::extract::{MatchedPath, Request};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::sync::Arc;
+use std::time::Instant;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Builds the application; tests call it directly, `server::serve` puts it on a socket.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.body_limit;
+    let metrics = state.metrics.clone();
+    Router::new()
+        // Operations
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/assets/yasgui/{file}", get(ops::yasgui_asset))
+        // SPARQL 1.1 Protocol (query only)
+        .route("/sparql", get(sparql::get).post(sparql::post))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Compresses only when the client sent Accept-Encoding.
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(metrics, observe))
+        // One INFO line per request with method, path, status and latency.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound("nothing is published at this address".into())
+}
+
+/// Gives framework-made errors (405 from routing, 413 from the body limit) our problem body.
+async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let has_body_type = response
+        .headers()
+        .contains_key(axum::http::header::CONTENT_TYPE);
+    match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED if !has_body_type => {
+            let allow = response.headers().get(axum::http::header::ALLOW).cloned();
+            let mut r = AppError::MethodNotAllowed("method not allowed on this resource".into())
+                .into_response();
+            if let Some(allow) = allow {
+                r.headers_mut().insert(axum::http::header::ALLOW, allow);
+            }
+            r
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge.into_response(),
+        _ => response,
+    }
+}
+
+/// Records every request in the metrics, by matched route (never the raw path, whose
+/// cardinality is unbounded).
+async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let start = Instant::now();
+    let response = next.run(req).await;
+    metrics.observe_request(&route, response.status().as_u16(), start.elapsed());
+    response
+}

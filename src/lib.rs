@@ -1,0 +1,33 @@
+//! SamÅpne: a linked-data catalogue server for Norwegian municipalities.
+//!
+//! # Layout
+//!
+//! Modules in the order a request meets them:
+//! - [`http`]: the router (every route in one list) and handlers, thin.
+//! - [`conneg`]: content negotiation; the only place that knows media types.
+//! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
+//! - [`records`]: which record (and so which named graph) each triple belongs to.
+//! - [`store`]: the two Oxigraph stores (public, internal) and atomic writes across them.
+//! - [`views`]: serializers (RDF with fixed prefixes) and page templates.
+//! - [`error`]: one error type, mapped to HTTP (problem+json) in one place.
+//!
+//! Around them: [`cli`] (the command line), [`app`] (shared state and settings), [`server`]
+//! (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out), [`content`] (the
+//! embedded ontologies and demo), [`metrics`] (Prometheus counters).
+pub mod app;
+pub mod cli;
+pub mod conneg;
+pub mod content;
+pub mod error;
+pub mod export;
+pub mod http;
+pub mod import;
+pub mod metrics;
+pub mod records;
+pub mod run;
+pub mod server;
+pub mod sparql;
+pub mod store;
+pub mod views;
+
+pub use app::{AppState, Config};

@@ -1,0 +1,136 @@
+//! Records: which named graph each triple belongs to (see the graph layout in `store`).
+//!
+//! A *record* is a resource of one of the record classes ([`RECORD_CLASSES`]). Every other
+//! node is owned by a record and stored in that record's graph:
+//! 1. an IRI that extends a record's IRI with `/` or `#` belongs to the longest such record
+//!    (`…/datasets/x/distributions/1` and `…/datasets/x#contact` belong to `…/datasets/x`);
+//! 2. otherwise a node belongs to the first record (in IRI order) that reaches it through
+//!    links between owned nodes, so blank nodes and shared contact points travel with a record;
+//! 3. a node no record reaches is a record of its own (an IRI), or goes to `orphans` (a blank
+//!    node), which callers place in a graph of their choice.
+//!
+//! Incoming graph names are ignored: import of our own export gives back the same layout.
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term, Triple, vocab::rdf};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+/// Classes whose instances get their own graph.
+pub const RECORD_CLASSES: &[&str] = &[
+    "http://www.w3.org/ns/dcat#Catalog",
+    "http://www.w3.org/ns/dcat#Dataset",
+    "http://www.w3.org/ns/dcat#DataService",
+    "http://www.w3.org/ns/dcat#DatasetSeries",
+    "http://www.w3.org/2004/02/skos/core#Concept",
+    "http://www.w3.org/2004/02/skos/core#ConceptScheme",
+    "http://www.w3.org/2004/02/skos/core#Collection",
+    "https://data.norge.no/vocabulary/modelldcatno#InformationModel",
+    "http://xmlns.com/foaf/0.1/Agent",
+    "http://xmlns.com/foaf/0.1/Organization",
+    "http://www.w3.org/ns/org#Organization",
+    "http://www.w3.org/2002/07/owl#Ontology",
+];
+
+/// Triples split into record graphs, plus blank-node triples nobody owns.
+#[derive(Debug, Default)]
+pub struct Partition {
+    pub graphs: BTreeMap<NamedNode, Vec<Triple>>,
+    pub orphans: Vec<Triple>,
+}
+
+impl Partition {
+    /// All quads, each in its record's graph; orphans in `orphan_graph`.
+    pub fn into_quads(self, orphan_graph: &NamedNode) -> Vec<Quad> {
+        let mut out = Vec::new();
+        for (g, triples) in self.graphs {
+            out.extend(triples.into_iter().map(|t| t.in_graph(g.clone())));
+        }
+        out.extend(
+            self.orphans
+                .into_iter()
+                .map(|t| t.in_graph(orphan_graph.clone())),
+        );
+        out
+    }
+}
+
+/// Splits `triples` into one graph per record.
+pub fn partition(triples: Vec<Triple>) -> Partition {
+    let mut records: Vec<NamedNode> = Vec::new();
+    let mut by_subject: HashMap<NamedOrBlankNode, Vec<usize>> = HashMap::new();
+    for (i, t) in triples.iter().enumerate() {
+        by_subject.entry(t.subject.clone()).or_default().push(i);
+        if t.predicate == rdf::TYPE {
+            if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) =
+                (&t.subject, &t.object)
+            {
+                if RECORD_CLASSES.contains(&class.as_str()) {
+                    records.push(s.clone());
+                }
+            }
+        }
+    }
+    records.sort();
+    records.dedup();
+
+    let mut owner: HashMap<NamedOrBlankNode, NamedNode> = HashMap::new();
+    for r in &records {
+        owner.insert(r.clone().into(), r.clone());
+    }
+    // Rule 1: hierarchical IRIs.
+    for s in by_subject.keys() {
+        if let NamedOrBlankNode::NamedNode(n) = s {
+            if owner.contains_key(s) {
+                continue;
+            }
+            if let Some(r) = records
+                .iter()
+                .filter(|r| is_part_of(n.as_str(), r.as_str()))
+                .max_by_key(|r| r.as_str().len())
+            {
+                owner.insert(s.clone(), r.clone());
+            }
+        }
+    }
+    // Rule 2: reachability, breadth first from each record in IRI order.
+    let mut queue: VecDeque<(NamedOrBlankNode, NamedNode)> = records
+        .iter()
+        .map(|r| (NamedOrBlankNode::from(r.clone()), r.clone()))
+        .collect();
+    queue.extend(
+        owner
+            .iter()
+            .filter(|(s, r)| s.as_ref() != NamedOrBlankNode::from((*r).clone()).as_ref())
+            .map(|(s, r)| (s.clone(), r.clone())),
+    );
+    while let Some((node, rec)) = queue.pop_front() {
+        for &i in by_subject.get(&node).map(Vec::as_slice).unwrap_or_default() {
+            let next: NamedOrBlankNode = match &triples[i].object {
+                Term::NamedNode(n) => n.clone().into(),
+                Term::BlankNode(b) => b.clone().into(),
+                _ => continue,
+            };
+            if by_subject.contains_key(&next) && !owner.contains_key(&next) {
+                owner.insert(next.clone(), rec.clone());
+                queue.push_back((next, rec.clone()));
+            }
+        }
+    }
+
+    let mut part = Partition::default();
+    for t in triples {
+        match owner.get(&t.subject) {
+            Some(r) => part.graphs.entry(r.clone()).or_default().push(t),
+            // Rule 3.
+            None => match &t.subject {
+                NamedOrBlankNode::NamedNode(n) => part.graphs.entry(n.clone()).or_default().push(t),
+                NamedOrBlankNode::BlankNode(_) => part.orphans.push(t),
+            },
+        }
+    }
+    part
+}
+
+fn is_part_of(iri: &str, record: &str) -> bool {
+    iri.len() > record.len()
+        && iri.starts_with(record)
+        && matches!(iri.as_bytes()[record.len()], b'/' | b'#')
+}

@@ -1,0 +1,238 @@
+//! The store: two Oxigraph databases on RocksDB, one public and one internal.
+//!
+//! # Graph layout
+//!
+//! Every record (catalogue, dataset, data service, coordination, concept, information model,
+//! organisation) lives in **its own named graph, named by the record's IRI**. Things a record
+//! owns (distributions, contact points, specifications) live in the record's graph.
+//!
+//! Public and internal data are kept in **two separate Oxigraph stores** under `--data`:
+//! `public/` and `internal/`. Public reads (pages, harvest documents, the SPARQL endpoint) are
+//! evaluated on the public store only, with the default graph set to the union of its named
+//! graphs. Internal data (drafts, data sources, assessments, contacts of people registering
+//! needs) is therefore unreachable from a public read by construction: no query text, `FROM`,
+//! `GRAPH` or `default-graph-uri` can name it. We chose two stores over one store with an
+//! explicit list of public graphs because Oxigraph evaluates a list of N default graphs as N
+//! index look-ups per triple pattern, which is ruinous with one graph per record.
+//!
+//! A write that touches both stores is made atomic with a journal: the internal transaction
+//! also records the public change, the public transaction applies it, and the journal entry is
+//! then removed. [`Store::open`] replays a journal entry left by a crash.
+use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef,
+};
+use oxigraph::store::{StorageError, Store as OxStore};
+use std::path::{Path, PathBuf};
+
+/// The graph in the internal store that holds journal entries of unfinished public writes.
+const JOURNAL_GRAPH: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("urn:samapne:journal");
+/// Predicate of a journal entry: its object is the N-Quads of the public graphs to write.
+const JOURNAL_ENTRY: NamedNodeRef<'_> =
+    NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#journalEntry");
+
+/// The whole database. Cheap to clone: both halves are reference-counted handles.
+#[derive(Clone)]
+pub struct Store {
+    /// Everything anyone may read: one named graph per published record, plus ontology and
+    /// reference vocabularies. Its default graph stays empty.
+    pub public: OxStore,
+    /// Everything else: drafts, assessments, data sources, needs' contacts, the journal.
+    pub internal: OxStore,
+    dir: Option<PathBuf>,
+}
+
+/// One graph's new content: `None` removes the graph.
+pub struct GraphWrite {
+    pub graph: NamedNode,
+    pub quads: Option<Vec<Quad>>,
+}
+
+impl Store {
+    /// Opens (creating if missing) the store under `dir`, replaying an unfinished write.
+    pub fn open(dir: &Path) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(dir)?;
+        let store = Self {
+            public: OxStore::open(dir.join("public"))?,
+            internal: OxStore::open(dir.join("internal"))?,
+            dir: Some(dir.to_owned()),
+        };
+        store.replay_journal()?;
+        Ok(store)
+    }
+
+    /// A store in memory, for unit tests of code that does not care about persistence.
+    pub fn in_memory() -> Result<Self, StorageError> {
+        Ok(Self {
+            public: OxStore::new()?,
+            internal: OxStore::new()?,
+            dir: None,
+        })
+    }
+
+    /// Bytes used on disk by both databases (for `/metrics`).
+    pub fn disk_size(&self) -> u64 {
+        self.dir.as_deref().map_or(0, dir_size)
+    }
+
+    /// Replaces whole graphs in both stores as one unit.
+    ///
+    /// Internal graphs are written in one internal transaction together with a journal entry
+    /// holding the public writes; then the public writes are applied in one public
+    /// transaction; then the entry is removed. A crash between the two leaves the entry, which
+    /// [`Store::open`] applies again (replacing a graph twice is harmless).
+    pub fn write(
+        &self,
+        public: Vec<GraphWrite>,
+        internal: Vec<GraphWrite>,
+    ) -> Result<(), StorageError> {
+        if internal.is_empty() {
+            return apply(&self.public, &public);
+        }
+        if public.is_empty() {
+            return apply(&self.internal, &internal);
+        }
+        let entry = journal_entry(&public)?;
+        let mut txn = self.internal.start_transaction()?;
+        write_graphs(&mut txn, &internal)?;
+        txn.insert(QuadRef::new(
+            JOURNAL_GRAPH,
+            JOURNAL_ENTRY,
+            entry.as_ref(),
+            JOURNAL_GRAPH,
+        ));
+        txn.commit()?;
+        apply(&self.public, &public)?;
+        self.internal.remove(QuadRef::new(
+            JOURNAL_GRAPH,
+            JOURNAL_ENTRY,
+            entry.as_ref(),
+            JOURNAL_GRAPH,
+        ))?;
+        Ok(())
+    }
+
+    fn replay_journal(&self) -> Result<(), StorageError> {
+        let entries: Vec<Quad> = self
+            .internal
+            .quads_for_pattern(None, Some(JOURNAL_ENTRY), None, Some(JOURNAL_GRAPH.into()))
+            .collect::<Result<_, _>>()?;
+        for entry in entries {
+            let oxigraph::model::Term::Literal(lit) = &entry.object else {
+                continue;
+            };
+            let mut by_graph: std::collections::BTreeMap<NamedNode, Vec<Quad>> = Default::default();
+            let mut removed = Vec::new();
+            for quad in RdfParser::from_format(RdfFormat::NQuads).for_slice(lit.value().as_bytes())
+            {
+                let quad = quad.map_err(|e| StorageError::Other(Box::new(e)))?;
+                // A removed graph is journalled as one marker quad in that graph.
+                if quad.predicate.as_ref() == JOURNAL_ENTRY {
+                    if let GraphName::NamedNode(g) = &quad.graph_name {
+                        removed.push(g.clone());
+                    }
+                    continue;
+                }
+                if let GraphName::NamedNode(g) = &quad.graph_name {
+                    by_graph.entry(g.clone()).or_default().push(quad);
+                }
+            }
+            let mut writes: Vec<GraphWrite> = by_graph
+                .into_iter()
+                .map(|(graph, quads)| GraphWrite {
+                    graph,
+                    quads: Some(quads),
+                })
+                .collect();
+            writes.extend(
+                removed
+                    .into_iter()
+                    .map(|graph| GraphWrite { graph, quads: None }),
+            );
+            apply(&self.public, &writes)?;
+            self.internal.remove(&entry)?;
+            tracing::warn!("replayed an unfinished write from the journal");
+        }
+        Ok(())
+    }
+
+    /// Named graphs of the public store whose name starts with `prefix`.
+    pub fn public_graphs_with_prefix(&self, prefix: &str) -> Result<Vec<NamedNode>, StorageError> {
+        let mut out = Vec::new();
+        for g in self.public.named_graphs() {
+            if let NamedOrBlankNode::NamedNode(n) = g? {
+                if n.as_str().starts_with(prefix) {
+                    out.push(n);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn apply(store: &OxStore, writes: &[GraphWrite]) -> Result<(), StorageError> {
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let mut txn = store.start_transaction()?;
+    write_graphs(&mut txn, writes)?;
+    txn.commit()
+}
+
+fn write_graphs(
+    txn: &mut oxigraph::store::Transaction<'_>,
+    writes: &[GraphWrite],
+) -> Result<(), StorageError> {
+    for w in writes {
+        let graph = GraphNameRef::NamedNode(w.graph.as_ref());
+        txn.clear_graph(graph)?;
+        match &w.quads {
+            Some(quads) => {
+                txn.insert_named_graph(w.graph.as_ref());
+                for q in quads {
+                    txn.insert(QuadRef::new(&q.subject, &q.predicate, &q.object, graph));
+                }
+            }
+            None => {
+                txn.remove_named_graph(w.graph.as_ref())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn journal_entry(writes: &[GraphWrite]) -> Result<Literal, StorageError> {
+    let mut ser = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(Vec::new());
+    for w in writes {
+        let graph = GraphNameRef::NamedNode(w.graph.as_ref());
+        match &w.quads {
+            Some(quads) => {
+                for q in quads {
+                    ser.serialize_quad(QuadRef::new(&q.subject, &q.predicate, &q.object, graph))?;
+                }
+            }
+            None => ser.serialize_quad(QuadRef::new(
+                JOURNAL_GRAPH,
+                JOURNAL_ENTRY,
+                JOURNAL_GRAPH,
+                graph,
+            ))?,
+        }
+    }
+    let bytes = ser.finish()?;
+    Ok(Literal::new_simple_literal(String::from_utf8_lossy(&bytes)))
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}

@@ -1,0 +1,20 @@
+//! The one integration-test binary (each test binary links RocksDB, so there is only one).
+//! Every test runs against a real Oxigraph/RocksDB store in a temporary directory.
+
+// Shared helpers: a test app over a temp store, a request helper, a tiny HTTP client.
+mod util;
+
+// The command line: import all-or-nothing, export, serve with restart and SIGTERM.
+mod cli;
+// The demo content: what it holds, and that the official DCAT-AP-NO 2.2 shapes accept it.
+mod demo;
+// Public reads cannot see internal graphs, whatever the query names.
+mod isolation;
+// Timeouts, worker pool and result caps of the SPARQL endpoint.
+mod limits;
+// Health, metrics, compression, body limit, problem+json for framework errors.
+mod ops;
+// The SPARQL 1.1 Protocol as we implement it: methods, media types, negotiation, refusals.
+mod sparql_protocol;
+// The W3C SPARQL 1.1 Protocol test suite from ../shared/corpus.
+mod w3c_protocol;

@@ -1,0 +1,181 @@
+//! Test helpers: a [`TestApp`] over a real store in a temporary directory, requests through
+//! the router (`oneshot`), and a minimal HTTP/1.1 client for tests that need a real socket.
+#![allow(dead_code)]
+use axum::body::Body;
+use axum::http::{Request, Response};
+use http_body_util::BodyExt;
+use samapne::app::{AppState, Config};
+use samapne::sparql::Limits;
+use samapne::store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
+
+pub const BASE: &str = "http://catalog.test";
+
+/// Path of `../shared` (beside the checkout, as in CI).
+pub fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+pub struct TestApp {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+}
+
+impl TestApp {
+    /// An empty store (ontologies only).
+    pub fn empty() -> Self {
+        Self::with_limits(Duration::from_secs(10), 200_000, 2)
+    }
+
+    /// The demo content loaded.
+    pub fn demo() -> Self {
+        let app = Self::empty();
+        assert!(samapne::content::load_demo_if_empty(&app.state.store, BASE).unwrap());
+        app
+    }
+
+    pub fn with_limits(timeout: Duration, max_results: usize, workers: usize) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        samapne::content::load_ontologies(&store).unwrap();
+        let limits = Limits {
+            timeout,
+            max_results,
+            workers: Arc::new(tokio::sync::Semaphore::new(workers)),
+        };
+        let state = AppState::new(
+            store,
+            Config {
+                base_url: BASE.into(),
+                body_limit: 1024 * 1024,
+            },
+            limits,
+        );
+        Self { dir, state }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let response = samapne::http::router(self.state.clone())
+            .oneshot(req)
+            .await
+            .unwrap();
+        Reply::read(response).await
+    }
+
+    pub async fn get(&self, uri: &str, accept: Option<&str>) -> Reply {
+        let mut req = Request::get(uri);
+        if let Some(a) = accept {
+            req = req.header("accept", a);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post(&self, uri: &str, content_type: &str, body: impl Into<Body>) -> Reply {
+        let req = Request::post(uri)
+            .header("content-type", content_type)
+            .body(body.into())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// `GET /sparql?query=…` with an `Accept`.
+    pub async fn query(&self, query: &str, accept: &str) -> Reply {
+        self.get(&format!("/sparql?query={}", enc(query)), Some(accept))
+            .await
+    }
+
+    /// Number of quads in both stores.
+    pub fn count_quads(&self) -> (usize, usize) {
+        (
+            self.store().public.len().unwrap(),
+            self.store().internal.len().unwrap(),
+        )
+    }
+}
+
+pub fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A response read to the end.
+pub struct Reply {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub async fn read(response: Response<Body>) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Self {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .map_or("", |v| v.to_str().unwrap_or(""))
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    /// Asserts an RFC 9457 problem with `status`.
+    pub fn assert_problem(&self, status: u16) {
+        assert_eq!(self.status, status, "body: {}", self.text());
+        assert_eq!(self.header("content-type"), "application/problem+json");
+        let j = self.json();
+        assert_eq!(j["status"], status);
+        assert!(j["title"].is_string() && j["detail"].is_string(), "{j}");
+    }
+
+    /// The values bound to `var` in a SPARQL JSON result.
+    pub fn bindings(&self, var: &str) -> Vec<String> {
+        self.json()["results"]["bindings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|b| b[var]["value"].as_str().map(str::to_owned))
+            .collect()
+    }
+}
+
+/// A minimal HTTP/1.1 client over a real socket (`Connection: close`, reads to EOF).
+pub async fn http(addr: std::net::SocketAddr, raw_request: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(raw_request.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
