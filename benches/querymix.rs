@@ -88,6 +88,15 @@ fn main() {
     ));
     let mut conn = Conn::new(addr);
 
+    // The transport floor: a request that does no work, over the same connection.
+    let mut floor = Vec::new();
+    for _ in 0..runs + 3 {
+        let t = Instant::now();
+        conn.request("GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n");
+        floor.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    println!("HTTP round trip floor (GET /healthz, keep-alive): {:.3} ms", median(floor));
+
     let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join("tools/querymix"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -179,6 +188,10 @@ impl Conn {
             "POST /sparql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/sparql-query\r\nAccept: {accept}\r\nContent-Length: {}\r\n\r\n{query}",
             query.len()
         );
+        self.request(&req)
+    }
+
+    fn request(&mut self, req: &str) -> Vec<u8> {
         self.writer.write_all(req.as_bytes()).unwrap();
         let mut line = String::new();
         self.reader.read_line(&mut line).unwrap();

@@ -1,8 +1,10 @@
 //! Content shipped in the binary: our ontologies (loaded at every start) and the demo.
 use crate::import::{self, ImportError, ImportSummary};
+use crate::store::GraphWrite;
 use crate::store::Store;
 use oxigraph::io::RdfFormat;
-use oxigraph::model::NamedNodeRef;
+use oxigraph::model::{NamedNode, NamedNodeRef};
+use oxigraph::sparql::QueryResults;
 
 /// Our own terms, `ontologies/*.ttl`.
 pub const ONTOLOGIES: &[(&str, &str)] = &[
@@ -31,21 +33,64 @@ pub const DEMO: &[(&str, &str)] = &[
 pub const ONTOLOGY_GRAPH: NamedNodeRef<'_> =
     NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns");
 
-/// Replaces the ontology graphs with the embedded ones (they change with the binary).
+/// Controlled vocabularies (`vocab/*.nt`, sources and licences in `vocab/SOURCES.md`).
+pub const VOCABULARIES: &[(&str, &str)] = &[
+    ("access-right", include_str!("../vocab/access-right.nt")),
+    (
+        "administrative-units",
+        include_str!("../vocab/administrative-units.nt"),
+    ),
+    ("data-theme", include_str!("../vocab/data-theme.nt")),
+    ("file-type", include_str!("../vocab/file-type.nt")),
+    ("frequency", include_str!("../vocab/frequency.nt")),
+    ("language", include_str!("../vocab/language.nt")),
+    ("licence", include_str!("../vocab/licence.nt")),
+    ("los", include_str!("../vocab/los.nt")),
+];
+
+/// Replaces the ontology and vocabulary graphs with the embedded ones (they change with the
+/// binary). Each vocabulary is one public graph `<https://w3id.org/samapne/vocab/NAME>`.
 pub fn load_ontologies(store: &Store) -> Result<ImportSummary, ImportError> {
+    let mut writes = Vec::new();
+    for (name, text) in VOCABULARIES {
+        let graph = NamedNode::new_unchecked(format!("https://w3id.org/samapne/vocab/{name}"));
+        let triples = import::parse(
+            text.as_bytes(),
+            RdfFormat::NTriples,
+            "https://w3id.org/samapne/",
+            name,
+            || (*text).to_owned(),
+        )?;
+        let quads = triples
+            .into_iter()
+            .map(|t| t.in_graph(graph.clone()))
+            .collect();
+        writes.push(GraphWrite {
+            graph,
+            quads: Some(quads),
+        });
+    }
+    store.write(writes, Vec::new())?;
     load_embedded(store, ONTOLOGIES, "https://w3id.org/samapne/")
+}
+
+/// The vocabularies as one in-memory graph (for validation).
+pub fn vocabulary_graph() -> oxigraph::model::Graph {
+    let mut g = oxigraph::model::Graph::new();
+    for (_, text) in VOCABULARIES {
+        for q in oxigraph::io::RdfParser::from_format(RdfFormat::NTriples)
+            .for_slice(text.as_bytes())
+            .flatten()
+        {
+            g.insert(&oxigraph::model::Triple::from(q));
+        }
+    }
+    g
 }
 
 /// Loads the demo if the store holds no catalogue yet; returns whether it did.
 pub fn load_demo_if_empty(store: &Store, base_url: &str) -> Result<bool, ImportError> {
-    let catalog = NamedNodeRef::new_unchecked("http://www.w3.org/ns/dcat#Catalog");
-    let rdf_type = oxigraph::model::vocab::rdf::TYPE;
-    if store
-        .public
-        .quads_for_pattern(None, Some(rdf_type), Some(catalog.into()), None)
-        .next()
-        .is_some()
-    {
+    if let QueryResults::Boolean(true) = store.query_public(crate::queries::HAS_CATALOG, &[])? {
         return Ok(false);
     }
     load_embedded(store, DEMO, base_url)?;

@@ -25,6 +25,9 @@ pub enum ImportError {
     /// The store failed.
     #[error("storage error: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
+    /// A query on the store failed.
+    #[error("query failed: {0}")]
+    Query(#[from] oxigraph::sparql::QueryEvaluationError),
 }
 
 /// What an import did.

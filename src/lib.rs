@@ -6,6 +6,7 @@
 //! - [`http`]: the router (every route in one list) and handlers, thin.
 //! - [`conneg`]: content negotiation; the only place that knows media types.
 //! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
+//! - [`queries`]: the SPARQL text of every query we run, from `queries/*.rq`.
 //! - [`records`]: which record (and so which named graph) each triple belongs to.
 //! - [`store`]: the two Oxigraph stores (public, internal) and atomic writes across them.
 //! - [`views`]: serializers (RDF with fixed prefixes) and page templates.
@@ -23,9 +24,11 @@ pub mod export;
 pub mod http;
 pub mod import;
 pub mod metrics;
+pub mod queries;
 pub mod records;
 pub mod run;
 pub mod server;
+pub mod shacl;
 pub mod sparql;
 pub mod store;
 pub mod views;

@@ -11,6 +11,14 @@ const BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
 
+/// What `/metrics` reports about the store, measured at scrape time.
+pub struct StoreFacts {
+    pub disk_bytes: u64,
+    pub public_quads: usize,
+    /// (class CURIE, number of public records of it).
+    pub records: Vec<(&'static str, u64)>,
+}
+
 /// The server's counters; one per `AppState`, so tests running side by side do not mix.
 #[derive(Default)]
 pub struct Metrics {
@@ -76,7 +84,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition.
-    pub fn render(&self, store_bytes: u64, public_quads: usize) -> String {
+    pub fn render(&self, store: &StoreFacts) -> String {
         let mut out = String::new();
         let all = self.requests.lock().unwrap_or_else(|e| e.into_inner());
         out.push_str(
@@ -134,13 +142,13 @@ impl Metrics {
                 "samapne_store_size_bytes",
                 "gauge",
                 "Bytes the store uses on disk.",
-                store_bytes as f64,
+                store.disk_bytes as f64,
             ),
             (
                 "samapne_store_public_quads",
                 "gauge",
                 "Quads in the public store.",
-                public_quads as f64,
+                store.public_quads as f64,
             ),
         ];
         for (name, kind, help, value) in gauges {
@@ -148,6 +156,10 @@ impl Metrics {
                 out,
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
             );
+        }
+        out.push_str("# HELP samapne_public_records Public records, by class.\n# TYPE samapne_public_records gauge\n");
+        for (class, n) in &store.records {
+            let _ = writeln!(out, "samapne_public_records{{class=\"{class}\"}} {n}");
         }
         out
     }

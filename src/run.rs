@@ -89,7 +89,9 @@ fn import(args: ImportArgs) -> CmdResult {
             ImportError::Unreadable(m) | ImportError::Syntax(m) => {
                 (2, format!("{m}\nnothing was imported"))
             }
-            ImportError::Storage(e) => (2, format!("storage error: {e}\nnothing was imported")),
+            e @ (ImportError::Storage(_) | ImportError::Query(_)) => {
+                (2, format!("{e}\nnothing was imported"))
+            }
         })?;
     println!(
         "imported {} triples in {} records from {} files",

@@ -19,9 +19,8 @@
 //! also records the public change, the public transaction applies it, and the journal entry is
 //! then removed. [`Store::open`] replays a journal entry left by a crash.
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
-use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef,
-};
+use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, Quad, QuadRef};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator, Variable};
 use oxigraph::store::{StorageError, Store as OxStore};
 use std::path::{Path, PathBuf};
 
@@ -156,17 +155,19 @@ impl Store {
         Ok(())
     }
 
-    /// Named graphs of the public store whose name starts with `prefix`.
-    pub fn public_graphs_with_prefix(&self, prefix: &str) -> Result<Vec<NamedNode>, StorageError> {
-        let mut out = Vec::new();
-        for g in self.public.named_graphs() {
-            if let NamedOrBlankNode::NamedNode(n) = g? {
-                if n.as_str().starts_with(prefix) {
-                    out.push(n);
-                }
-            }
+    /// Runs a query on the public store, the default graph being the union of public graphs
+    /// (as at the SPARQL endpoint), with `bindings` substituted.
+    pub fn query_public(
+        &self,
+        query: &str,
+        bindings: &[(&str, oxigraph::model::Term)],
+    ) -> Result<QueryResults<'static>, QueryEvaluationError> {
+        let mut prepared = SparqlEvaluator::new().parse_query(query)?;
+        prepared.dataset_mut().set_default_graph_as_union();
+        for (var, value) in bindings {
+            prepared = prepared.substitute_variable(Variable::new_unchecked(*var), value.clone());
         }
-        Ok(out)
+        prepared.on_store(&self.public).execute()
     }
 }
 

@@ -114,3 +114,19 @@ fn demo_conforms_to_official_shapes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The shipped vocabularies are public reference data: labels and schemes are queryable.
+#[tokio::test]
+async fn vocabularies_are_loaded() {
+    let app = TestApp::empty();
+    let labels = select(
+        &app,
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+         SELECT ?l WHERE { <http://publications.europa.eu/resource/authority/licence/NLOD_2_0> skos:inScheme <http://publications.europa.eu/resource/authority/licence> ; skos:prefLabel ?l }",
+        "l",
+    )
+    .await;
+    assert!(!labels.is_empty());
+    let schemes = select(&app, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c a <http://www.w3.org/2004/02/skos/core#Concept> } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/samapne/vocab/')) }", "g").await;
+    assert!(schemes.len() >= 7, "{schemes:?}");
+}

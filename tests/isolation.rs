@@ -46,7 +46,7 @@ async fn no_query_form_reaches_internal_graphs() {
         format!("SELECT * WHERE {{ GRAPH <{internal}> {{ ?s ?p ?o }} }}"),
         format!("SELECT * WHERE {{ GRAPH <{shared_name}> {{ ?s ?p ?o }} }}"),
         format!("CONSTRUCT {{ ?s ?p ?o }} FROM <{shared_name}> WHERE {{ ?s ?p ?o }}"),
-        format!("SELECT ?o WHERE {{ ?s <https://w3id.org/samapne/ns#justification> ?o }}"),
+        "SELECT ?o WHERE { ?s <https://w3id.org/samapne/ns#justification> ?o }".to_owned(),
         format!("ASK {{ ?s ?p \"{MARKER}\" }}"),
     ];
     for q in &queries {

@@ -3,8 +3,13 @@
 use crate::util::TestApp;
 use std::time::{Duration, Instant};
 
-/// A cross join over every triple, three times: far longer than the timeout.
-const RUNAWAY: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+/// For each triple, a scan of every triple (a correlated NOT EXISTS): some 10^8 steps, far
+/// longer than the timeout. Each step reads the index, where Oxigraph checks the token.
+const RUNAWAY: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c FILTER NOT EXISTS { ?d ?e ?f FILTER(STR(?d) = CONCAT(STR(?a), '-never')) } }";
+/// A cross join over every triple, three times. Oxigraph materializes one side and then
+/// produces rows without scanning, so the token is not checked for a long time: the answer
+/// still comes at the timeout, and the pool bound keeps the stray worker from taking more.
+const UNCANCELLABLE: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runaway_query_is_stopped_and_others_are_served() {
@@ -72,6 +77,31 @@ async fn runaway_query_is_stopped_and_others_are_served() {
         metrics.contains("samapne_sparql_query_timeouts_total 1"),
         "{metrics}"
     );
+}
+
+/// A query Oxigraph cannot interrupt is still answered at the timeout, and only takes one
+/// worker: with two workers, other queries keep being answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uncancellable_query_is_answered_on_time() {
+    let app = TestApp::with_limits(Duration::from_secs(1), 200_000, 2);
+    samapne::content::load_demo_if_empty(app.store(), crate::util::BASE).unwrap();
+    let start = Instant::now();
+    let r = app.query(UNCANCELLABLE, "application/json").await;
+    r.assert_problem(422);
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "answered after {:?}",
+        start.elapsed()
+    );
+    let t = Instant::now();
+    let small = app
+        .query(
+            "ASK { ?s a <http://www.w3.org/ns/dcat#Catalog> }",
+            "application/json",
+        )
+        .await;
+    assert_eq!(small.json()["boolean"], true);
+    assert!(t.elapsed() < Duration::from_millis(900));
 }
 
 /// When every worker is taken, a query waits at most the timeout and is told the server is busy.

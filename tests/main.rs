@@ -12,6 +12,8 @@ mod demo;
 mod isolation;
 // Timeouts, worker pool and result caps of the SPARQL endpoint.
 mod limits;
+// Our SHACL engine on the official shapes and test suites.
+mod shacl_conformance;
 // Health, metrics, compression, body limit, problem+json for framework errors.
 mod ops;
 // The SPARQL 1.1 Protocol as we implement it: methods, media types, negotiation, refusals.

@@ -35,6 +35,12 @@ async fn health_and_metrics() {
         .parse()
         .unwrap();
     assert_eq!(quads as usize, app.store().public.len().unwrap());
+    assert!(
+        text.contains("samapne_public_records{class=\"dcat:Dataset\"} 23"),
+        "{text}"
+    );
+    assert!(text.contains("samapne_public_records{class=\"dcat:Catalog\"} 2"));
+    assert!(text.contains("samapne_public_records{class=\"dcat:DatasetSeries\"} 4"));
 }
 
 /// gzip or br only when asked for; never otherwise (harvesters crash on it).

@@ -231,3 +231,29 @@ async fn protocol_dataset() {
         ["http://catalog.test/datasets/bodo-veglys"]
     );
 }
+
+/// Every query in `queries/` is listed in `queries::ALL` and parses.
+#[test]
+fn every_query_file_is_embedded_and_parses() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = samapne::queries::ALL
+        .iter()
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    listed.sort();
+    assert_eq!(files, listed);
+    for (name, text) in samapne::queries::ALL {
+        assert!(
+            text.starts_with("# Purpose:") && text.contains("# Binds:"),
+            "{name}"
+        );
+        spargebra::SparqlParser::new()
+            .parse_query(text)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}

@@ -1,9 +1,14 @@
 //! Operations: health, metrics and the static assets of the query editor.
 use crate::app::AppState;
 use crate::error::{AppError, Result};
+use crate::metrics::StoreFacts;
+use crate::queries;
+use crate::store::Store;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
+use oxigraph::model::{NamedNode, Term};
+use oxigraph::sparql::QueryResults;
 
 /// `GET /healthz`: `ok` once the store is open (the router only exists then).
 pub async fn healthz() -> &'static str {
@@ -13,17 +18,55 @@ pub async fn healthz() -> &'static str {
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse> {
     let store = state.store.clone();
-    let (bytes, quads) = tokio::task::spawn_blocking(move || {
-        Ok::<_, AppError>((store.disk_size(), store.public.len()?))
-    })
-    .await??;
+    let facts = tokio::task::spawn_blocking(move || store_facts(&store)).await??;
     Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(bytes, quads),
+        state.metrics.render(&facts),
     ))
+}
+
+/// Record classes counted in `/metrics`.
+const COUNTED: &[(&str, &str)] = &[
+    ("dcat:Catalog", "http://www.w3.org/ns/dcat#Catalog"),
+    ("dcat:Dataset", "http://www.w3.org/ns/dcat#Dataset"),
+    ("dcat:DataService", "http://www.w3.org/ns/dcat#DataService"),
+    (
+        "dcat:DatasetSeries",
+        "http://www.w3.org/ns/dcat#DatasetSeries",
+    ),
+    (
+        "skos:Concept",
+        "http://www.w3.org/2004/02/skos/core#Concept",
+    ),
+];
+
+fn store_facts(store: &Store) -> Result<StoreFacts> {
+    let mut records = Vec::new();
+    for (curie, iri) in COUNTED {
+        let class = NamedNode::new_unchecked(*iri).into();
+        let results = store
+            .query_public(queries::RECORD_GRAPH_COUNT, &[("class", class)])
+            .map_err(AppError::internal)?;
+        let QueryResults::Solutions(mut rows) = results else {
+            return Err(AppError::internal("not a SELECT"));
+        };
+        let n = match rows.next() {
+            Some(row) => match row.map_err(AppError::internal)?.get("n") {
+                Some(Term::Literal(l)) => l.value().parse().unwrap_or(0),
+                _ => 0,
+            },
+            None => 0,
+        };
+        records.push((*curie, n));
+    }
+    Ok(StoreFacts {
+        disk_bytes: store.disk_size(),
+        public_quads: store.public.len()?,
+        records,
+    })
 }
 
 const YASGUI_JS: &[u8] = include_bytes!("../../assets/vendor/yasgui/yasgui.min.js");
