@@ -95,7 +95,10 @@ fn main() {
         conn.request("GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n");
         floor.push(t.elapsed().as_secs_f64() * 1e3);
     }
-    println!("HTTP round trip floor (GET /healthz, keep-alive): {:.3} ms", median(floor));
+    println!(
+        "HTTP round trip floor (GET /healthz, keep-alive): {:.3} ms",
+        median(floor)
+    );
 
     let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join("tools/querymix"))
         .unwrap()

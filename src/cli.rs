@@ -19,6 +19,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Write the store's public graphs (or all graphs) to stdout.
     Export(ExportArgs),
+    /// Validate RDF files against our shapes (or the given ones); print a SHACL report.
+    Validate(ValidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,7 +68,30 @@ pub struct ImportArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     pub base_url: String,
+    /// Keep invalid records as internal drafts with their reports instead of refusing all.
+    #[arg(long, env = "SAMAPNE_AS_DRAFTS")]
+    pub as_drafts: bool,
     /// RDF files: .ttl .trig .nt .nq .rdf .jsonld (format from the extension).
+    #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Shapes files (Turtle) to validate against instead of ours; repeatable.
+    #[arg(long, env = "SAMAPNE_SHAPES", value_hint = clap::ValueHint::FilePath)]
+    pub shapes: Vec<PathBuf>,
+    /// Base URL that relative IRIs in the files resolve against.
+    #[arg(
+        long,
+        env = "SAMAPNE_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub base_url: String,
+    /// Language of the messages in the report: nb, nn or en.
+    #[arg(long, env = "SAMAPNE_LANG", default_value = "nb")]
+    pub lang: String,
+    /// RDF files, validated as one graph together with the shipped vocabularies.
     #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
 }

@@ -9,7 +9,7 @@ use crate::records;
 use crate::store::{GraphWrite, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
-use oxigraph::model::{NamedNode, Triple};
+use oxigraph::model::{Graph, NamedNode, Quad, Term, Triple};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
@@ -25,17 +25,27 @@ pub enum ImportError {
     /// The store failed.
     #[error("storage error: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
+    /// Some records are invalid (exit code 1); nothing was written.
+    #[error("{} of {} records are invalid", .records.iter().filter(|r| !r.valid).count(), .records.len())]
+    Invalid {
+        report: String,
+        records: Vec<RecordVerdict>,
+    },
     /// A query on the store failed.
     #[error("query failed: {0}")]
     Query(#[from] oxigraph::sparql::QueryEvaluationError),
 }
 
 /// What an import did.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct ImportSummary {
     pub files: usize,
     pub triples: usize,
     pub records: usize,
+    /// Records kept as internal drafts (with `--as-drafts`).
+    pub drafts: usize,
+    /// Per-record verdicts (empty for unvalidated loads).
+    pub verdicts: Vec<RecordVerdict>,
 }
 
 /// The format a file's extension names.
@@ -118,20 +128,178 @@ pub fn parse(
     Ok(triples)
 }
 
-/// Imports `files` into the public store: all parsed first, then one write.
+/// Imports `files`: everything is parsed and validated before anything is written.
+///
+/// Without `as_drafts`, one invalid record (a Violation or Warning from our shapes) stops
+/// the whole import ([`ImportError::Invalid`]). With `as_drafts`, valid records become public
+/// and each invalid one is kept as an internal draft with its validation report.
 pub fn import_files(
     store: &Store,
     files: &[impl AsRef<Path>],
     base_url: &str,
+    as_drafts: bool,
 ) -> Result<ImportSummary, ImportError> {
     let base_iri = format!("{base_url}/");
     let mut triples = Vec::new();
     for f in files {
         triples.extend(read_file(f.as_ref(), &base_iri)?);
     }
-    let mut summary = load(store, triples, base_url)?;
-    summary.files = files.len();
-    Ok(summary)
+    let part = records::partition(triples);
+    let verdicts = judge(store, &part)?;
+    let invalid: Vec<&RecordVerdict> = verdicts.iter().filter(|v| !v.valid).collect();
+    if !invalid.is_empty() && !as_drafts {
+        return Err(ImportError::Invalid {
+            report: report_turtle(&invalid),
+            records: verdicts,
+        });
+    }
+    let mut public = Vec::new();
+    let mut internal = Vec::new();
+    let count = part.graphs.values().map(Vec::len).sum::<usize>() + part.orphans.len();
+    if !part.orphans.is_empty() {
+        public.push(unlinked(store, &part.orphans, base_url)?);
+    }
+    let mut by_record: std::collections::HashMap<NamedNode, &RecordVerdict> =
+        verdicts.iter().map(|v| (v.record.clone(), v)).collect();
+    for (graph, triples) in part.graphs {
+        let quads = triples
+            .into_iter()
+            .map(|t| t.in_graph(graph.clone()))
+            .collect();
+        match by_record.remove(&graph) {
+            Some(v) if !v.valid => {
+                internal.push(GraphWrite {
+                    graph: graph.clone(),
+                    quads: Some(quads),
+                });
+                let report_graph = crate::store::draft_report_graph(&graph);
+                let report: Vec<Quad> = v
+                    .report
+                    .iter()
+                    .map(|t| t.clone().in_graph(report_graph.clone()))
+                    .collect();
+                internal.push(GraphWrite {
+                    graph: report_graph,
+                    quads: Some(report),
+                });
+            }
+            _ => public.push(GraphWrite {
+                graph,
+                quads: Some(quads),
+            }),
+        }
+    }
+    store.write(public, internal)?;
+    Ok(ImportSummary {
+        files: files.len(),
+        triples: count,
+        records: verdicts.len(),
+        drafts: invalid.len(),
+        verdicts,
+    })
+}
+
+/// The verdict on one record of an import.
+#[derive(Debug, Clone)]
+pub struct RecordVerdict {
+    pub record: NamedNode,
+    pub valid: bool,
+    pub violations: usize,
+    pub warnings: usize,
+    /// The record's own `sh:ValidationReport`, as triples.
+    pub report: Vec<Triple>,
+}
+
+/// Validates the whole import at once (so records may link to each other) with what the
+/// store already has as context, then gives each record the results about it or what it owns.
+fn judge(store: &Store, part: &records::Partition) -> Result<Vec<RecordVerdict>, ImportError> {
+    let mut data = Graph::new();
+    let mut owner: std::collections::HashMap<Term, NamedNode> = std::collections::HashMap::new();
+    for (record, triples) in &part.graphs {
+        for t in triples {
+            data.insert(t);
+            owner.insert(t.subject.clone().into(), record.clone());
+        }
+    }
+    for t in &part.orphans {
+        data.insert(t);
+    }
+    crate::validate::add_context(store, &mut data)?;
+    let validator = crate::validate::Validator::ours();
+    let report = validator.validate(&data);
+    let mut per_record: std::collections::BTreeMap<NamedNode, Vec<crate::shacl::ValidationResult>> =
+        part.graphs
+            .keys()
+            .map(|r| (r.clone(), Vec::new()))
+            .collect();
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.is_violation_or_warning())
+    {
+        let mut blamed: Vec<NamedNode> = owner.get(&r.focus).cloned().into_iter().collect();
+        if blamed.is_empty() {
+            // A node the import links to but does not own (a publisher in the store, a
+            // vocabulary term): the records that link to it answer for it.
+            for (record, triples) in &part.graphs {
+                if triples.iter().any(|t| t.object == r.focus) {
+                    blamed.push(record.clone());
+                }
+            }
+        }
+        for b in blamed {
+            per_record.entry(b).or_default().push(r.clone());
+        }
+    }
+    Ok(per_record
+        .into_iter()
+        .map(|(record, results)| {
+            let violations = results
+                .iter()
+                .filter(|r| r.severity == crate::shacl::shapes::sh("Violation"))
+                .count();
+            let warnings = results.len() - violations;
+            let graph =
+                crate::shacl::Report { results }.to_graph(Some(validator.shapes_graph()), "nb");
+            RecordVerdict {
+                valid: violations + warnings == 0,
+                record,
+                violations,
+                warnings,
+                report: graph.iter().map(|t| t.into_owned()).collect(),
+            }
+        })
+        .collect())
+}
+
+fn report_turtle(invalid: &[&RecordVerdict]) -> String {
+    let mut g = Graph::new();
+    for v in invalid {
+        for t in &v.report {
+            g.insert(t);
+        }
+    }
+    let mut ser = crate::views::rdf::serializer(RdfFormat::Turtle).for_writer(Vec::new());
+    for t in g.iter() {
+        let _ = ser.serialize_triple(t);
+    }
+    ser.finish()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
+/// Blank nodes nobody links to: kept in one public graph, so nothing given is lost.
+fn unlinked(store: &Store, orphans: &[Triple], base_url: &str) -> Result<GraphWrite, ImportError> {
+    let graph = NamedNode::new_unchecked(format!("{base_url}/graphs/unlinked"));
+    let mut quads: Vec<Quad> = store
+        .public
+        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+        .collect::<Result<_, _>>()?;
+    quads.extend(orphans.iter().cloned().map(|t| t.in_graph(graph.clone())));
+    Ok(GraphWrite {
+        graph,
+        quads: Some(quads),
+    })
 }
 
 /// Writes already-parsed triples as public records (shared by import, demo and ontology).
@@ -145,22 +313,7 @@ pub fn load(
     let records = part.graphs.len();
     let mut writes: Vec<GraphWrite> = Vec::new();
     if !part.orphans.is_empty() {
-        // Blank nodes nobody links to: kept, in one graph, so nothing given is lost.
-        let graph = NamedNode::new_unchecked(format!("{base_url}/graphs/unlinked"));
-        let mut quads: Vec<_> = store
-            .public
-            .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
-            .collect::<Result<_, _>>()?;
-        quads.extend(
-            part.orphans
-                .iter()
-                .cloned()
-                .map(|t| t.in_graph(graph.clone())),
-        );
-        writes.push(GraphWrite {
-            graph,
-            quads: Some(quads),
-        });
+        writes.push(unlinked(store, &part.orphans, base_url)?);
     }
     for (graph, triples) in part.graphs {
         let quads = triples
@@ -174,9 +327,9 @@ pub fn load(
     }
     store.write(writes, Vec::new())?;
     Ok(ImportSummary {
-        files: 0,
         triples: count,
         records,
+        ..Default::default()
     })
 }
 

@@ -31,6 +31,7 @@ pub mod server;
 pub mod shacl;
 pub mod sparql;
 pub mod store;
+pub mod validate;
 pub mod views;
 
 pub use app::{AppState, Config};

@@ -1,6 +1,6 @@
 //! What each command does, kept out of `main` so tests can call it (ripgrep's `run`).
 use crate::app::{self, AppState, Config};
-use crate::cli::{Command, ExportArgs, ExportFormat, ImportArgs, ServeArgs};
+use crate::cli::{Command, ExportArgs, ExportFormat, ImportArgs, ServeArgs, ValidateArgs};
 use crate::import::ImportError;
 use crate::sparql::Limits;
 use crate::store::Store;
@@ -14,6 +14,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Serve(args) => serve(args),
         Command::Import(args) => import(args),
         Command::Export(args) => export(args),
+        Command::Validate(args) => validate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,20 +85,100 @@ fn serve(args: ServeArgs) -> CmdResult {
 fn import(args: ImportArgs) -> CmdResult {
     let base_url = app::parse_base_url(&args.base_url).map_err(|e| (2, e))?;
     let store = open(&args.store.data)?;
-    let summary =
-        crate::import::import_files(&store, &args.files, &base_url).map_err(|e| match e {
-            ImportError::Unreadable(m) | ImportError::Syntax(m) => {
-                (2, format!("{m}\nnothing was imported"))
+    let summary = match crate::import::import_files(&store, &args.files, &base_url, args.as_drafts)
+    {
+        Ok(summary) => summary,
+        Err(ImportError::Invalid { report, records }) => {
+            // The report goes to stdout (machine-readable); the summary to stderr.
+            println!("{report}");
+            for r in records.iter().filter(|r| !r.valid) {
+                eprintln!(
+                    "invalid {} ({} violations, {} warnings)",
+                    r.record, r.violations, r.warnings
+                );
             }
-            e @ (ImportError::Storage(_) | ImportError::Query(_)) => {
-                (2, format!("{e}\nnothing was imported"))
-            }
-        })?;
+            let bad = records.iter().filter(|r| !r.valid).count();
+            return Err((
+                1,
+                format!(
+                    "{bad} of {} records are invalid; nothing was imported (see --as-drafts)",
+                    records.len()
+                ),
+            ));
+        }
+        Err(ImportError::Unreadable(m) | ImportError::Syntax(m)) => {
+            return Err((2, format!("{m}\nnothing was imported")));
+        }
+        Err(e) => return Err((2, format!("{e}\nnothing was imported"))),
+    };
+    for v in &summary.verdicts {
+        if v.valid {
+            println!("valid  {}", v.record);
+        } else {
+            println!(
+                "draft  {} ({} violations, {} warnings)",
+                v.record, v.violations, v.warnings
+            );
+        }
+    }
     println!(
-        "imported {} triples in {} records from {} files",
-        summary.triples, summary.records, summary.files
+        "imported {} triples in {} records from {} files: {} public, {} drafts",
+        summary.triples,
+        summary.records,
+        summary.files,
+        summary.records - summary.drafts,
+        summary.drafts
     );
     Ok(())
+}
+
+fn validate(args: ValidateArgs) -> CmdResult {
+    let base_url = app::parse_base_url(&args.base_url).map_err(|e| (2, e))?;
+    let custom;
+    let validator = if args.shapes.is_empty() {
+        crate::validate::Validator::ours()
+    } else {
+        let texts = args
+            .shapes
+            .iter()
+            .map(|p| std::fs::read_to_string(p).map_err(|e| (2, format!("{}: {e}", p.display()))))
+            .collect::<Result<Vec<_>, _>>()?;
+        custom =
+            crate::validate::Validator::new(&texts.iter().map(String::as_str).collect::<Vec<_>>())
+                .map_err(|e| (2, e.to_string()))?;
+        &custom
+    };
+    let mut data = oxigraph::model::Graph::new();
+    for f in &args.files {
+        let triples =
+            crate::import::read_file(f, &format!("{base_url}/")).map_err(|e| (2, e.to_string()))?;
+        for t in &triples {
+            data.insert(t);
+        }
+    }
+    let report = validator.validate(&data);
+    let graph = report.to_graph(Some(validator.shapes_graph()), &args.lang);
+    let mut ser = crate::views::rdf::serializer(oxigraph::io::RdfFormat::Turtle)
+        .for_writer(std::io::stdout().lock());
+    for t in graph.iter() {
+        ser.serialize_triple(t).map_err(|e| (2, e.to_string()))?;
+    }
+    let _ = ser.finish().map_err(|e| (2, e.to_string()))?;
+    if report.acceptable() {
+        Ok(())
+    } else {
+        Err((
+            1,
+            format!(
+                "{} results (Violation or Warning)",
+                report
+                    .results
+                    .iter()
+                    .filter(|r| r.is_violation_or_warning())
+                    .count()
+            ),
+        ))
+    }
 }
 
 fn export(args: ExportArgs) -> CmdResult {

@@ -41,6 +41,11 @@ pub struct Store {
     dir: Option<PathBuf>,
 }
 
+/// The internal graph that holds the validation report of the draft of `record`.
+pub fn draft_report_graph(record: &NamedNode) -> NamedNode {
+    NamedNode::new_unchecked(format!("urn:samapne:draft-report:{}", record.as_str()))
+}
+
 /// One graph's new content: `None` removes the graph.
 pub struct GraphWrite {
     pub graph: NamedNode,

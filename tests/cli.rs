@@ -15,10 +15,18 @@ fn quads(data: &Path) -> usize {
     store.public.len().unwrap() + store.internal.len().unwrap()
 }
 
+/// Two valid datasets and their publisher: three records.
 const GOOD: &str = "@prefix dct: <http://purl.org/dc/terms/> .
-<datasets/a> a <http://www.w3.org/ns/dcat#Dataset> ; dct:title \"A\"@nb .
-<datasets/b> a <http://www.w3.org/ns/dcat#Dataset> ; dct:title \"B\"@nb .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+<organizations/1> a <http://xmlns.com/foaf/0.1/Agent> ; <http://xmlns.com/foaf/0.1/name> \"Org\"@nb ; dct:identifier \"1\" .
+<datasets/a> a dcat:Dataset ; dct:title \"A\"@nb ; dct:description \"A\"@nb ; dct:identifier \"a\" ;
+  dct:publisher <organizations/1> ; dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ECON> .
+<datasets/b> a dcat:Dataset ; dct:title \"B\"@nb ; dct:description \"B\"@nb ; dct:identifier \"b\" ;
+  dct:publisher <organizations/1> ; dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ECON> .
 ";
+
+/// A dataset without title, description or theme.
+const INVALID: &str = "<datasets/c> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/identifier> \"c\" .\n";
 
 /// A file with one error changes nothing, even after good files in the same call; the
 /// message names the file, the line and the offending text.
@@ -39,9 +47,9 @@ fn import_is_all_or_nothing() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("2 records"));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("3 records"));
     let before = quads(&data);
-    assert_eq!(before, 4, "two datasets, two triples each");
+    assert_eq!(before, 15, "the triples of GOOD");
 
     let bad = dir.path().join("bad.ttl");
     std::fs::write(
@@ -66,7 +74,8 @@ fn import_is_all_or_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.ttl:5:"), "{err}");
+    let line = GOOD.lines().count() + 2;
+    assert!(err.contains(&format!("bad.ttl:{line}:")), "{err}");
     assert!(
         err.contains("<bad iri>") && err.contains("nothing was imported"),
         "{err}"
@@ -83,6 +92,114 @@ fn import_is_all_or_nothing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(quads(&data), before);
+}
+
+/// An invalid record stops the whole import (exit 1, SHACL report on stdout); with
+/// `--as-drafts` it is kept as an internal draft with its report and nothing of it is public.
+#[test]
+fn invalid_records_refused_or_kept_as_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (good, bad) = (dir.path().join("good.ttl"), dir.path().join("invalid.ttl"));
+    std::fs::write(&good, GOOD).unwrap();
+    std::fs::write(&bad, INVALID).unwrap();
+    let out = samapne()
+        .args(["import", "--data"])
+        .arg(&data)
+        .arg(&good)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("sh:ValidationReport") && report.contains("datasets/c>"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("datasets/a>"),
+        "only the invalid record is reported"
+    );
+    assert_eq!(quads(&data), 0, "nothing was imported");
+
+    let out = samapne()
+        .args(["import", "--as-drafts", "--data"])
+        .arg(&data)
+        .arg(&good)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("3 public, 1 drafts"), "{summary}");
+    assert!(
+        summary.contains("draft  <http://127.0.0.1:8080/datasets/c>"),
+        "{summary}"
+    );
+    let store = samapne::store::Store::open(&data).unwrap();
+    let c = oxigraph::model::NamedNode::new("http://127.0.0.1:8080/datasets/c").unwrap();
+    assert!(!store.public.contains_named_graph(&c).unwrap());
+    assert!(
+        store
+            .public
+            .quads_for_pattern(Some(c.as_ref().into()), None, None, None)
+            .next()
+            .is_none()
+    );
+    assert!(store.internal.contains_named_graph(&c).unwrap());
+    let report_graph = samapne::store::draft_report_graph(&c);
+    assert!(
+        store.internal.len().unwrap() > 2
+            && store.internal.contains_named_graph(&report_graph).unwrap()
+    );
+}
+
+/// `validate` prints a report and exits 0 on valid data, 1 on invalid, 2 on unreadable.
+#[test]
+fn validate_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, bad) = (dir.path().join("good.ttl"), dir.path().join("invalid.ttl"));
+    std::fs::write(&good, GOOD).unwrap();
+    std::fs::write(&bad, INVALID).unwrap();
+    let ok = samapne().arg("validate").arg(&good).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("sh:conforms true"));
+    let out = samapne()
+        .args(["validate", "--lang", "en"])
+        .arg(&good)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("sh:conforms false") && report.contains("The dataset needs a title"),
+        "{report}"
+    );
+    let official =
+        crate::util::shared().join("specs/dcat-ap-no/v2/DCAT-AP-NO-shacl_shapes_2.00.ttl");
+    let out = samapne()
+        .arg("validate")
+        .arg("--shapes")
+        .arg(&official)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        samapne()
+            .arg("validate")
+            .arg(dir.path().join("missing.ttl"))
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 /// Export in TriG, import into a new store: the same quads, in the same graphs.

@@ -154,3 +154,117 @@ fn rdflib_leniencies(text: &str) -> String {
     }
     out
 }
+
+/// Records (focus nodes) with a Violation or Warning.
+fn flagged(report: &shacl::Report) -> std::collections::BTreeSet<String> {
+    report
+        .results
+        .iter()
+        .filter(|r| r.is_violation_or_warning())
+        .map(|r| r.focus.to_string())
+        .collect()
+}
+
+fn official_22() -> samapne::validate::Validator {
+    let text = std::fs::read_to_string(
+        shared().join("specs/dcat-ap-no/v2/DCAT-AP-NO-shacl_shapes_2.00.ttl"),
+    )
+    .unwrap();
+    samapne::validate::Validator::new(&[&text]).unwrap()
+}
+
+/// Our shapes and the official DCAT-AP-NO 2.2 shapes flag the same nodes: none on the demo,
+/// the same ones on a generated corpus and on a deliberately broken copy of it.
+#[test]
+fn our_shapes_agree_with_official_ones() {
+    let ours = samapne::validate::Validator::ours();
+    let official = official_22();
+    let mut demo = Graph::new();
+    for (name, text) in samapne::content::DEMO {
+        for q in RdfParser::from_format(RdfFormat::Turtle)
+            .with_base_iri("http://catalog.test/")
+            .unwrap()
+            .for_slice(text.as_bytes())
+        {
+            demo.insert(&Triple::from(q.unwrap_or_else(|e| panic!("{name}: {e}"))));
+        }
+    }
+    assert_eq!(
+        flagged(&ours.validate(&demo)),
+        Default::default(),
+        "ours on the demo"
+    );
+    assert_eq!(
+        flagged(&official.validate(&demo)),
+        Default::default(),
+        "official on the demo"
+    );
+
+    let out = std::process::Command::new("python3")
+        .arg(shared().join("tools/gen_catalog.py"))
+        .args(["--municipalities", "3", "--datasets", "20"])
+        .output()
+        .unwrap();
+    let mut corpus = Graph::new();
+    for q in RdfParser::from_format(RdfFormat::Turtle).for_slice(&out.stdout) {
+        corpus.insert(&Triple::from(q.unwrap()));
+    }
+    let (o, f) = (
+        flagged(&ours.validate(&corpus)),
+        flagged(&official.validate(&corpus)),
+    );
+    assert_eq!(o, f, "generated corpus");
+    // Break it: datasets without a title, a distribution without an access URL.
+    let title = oxigraph::model::NamedNode::new("http://purl.org/dc/terms/title").unwrap();
+    let access = oxigraph::model::NamedNode::new("http://www.w3.org/ns/dcat#accessURL").unwrap();
+    let mut broken = Graph::new();
+    for (i, t) in corpus.iter().enumerate() {
+        if (t.predicate == title.as_ref() && i % 7 == 0)
+            || (t.predicate == access.as_ref() && i % 5 == 0)
+        {
+            continue;
+        }
+        broken.insert(t);
+    }
+    let (o, f) = (
+        flagged(&ours.validate(&broken)),
+        flagged(&official.validate(&broken)),
+    );
+    assert!(
+        o.len() > corpus.len() / 1000,
+        "the broken corpus is flagged"
+    );
+    assert_eq!(o, f, "broken corpus");
+}
+
+/// The official DCAT-AP-NO 2.2 examples conform under our engine with the official shapes.
+#[test]
+fn official_examples_conform() {
+    let official = official_22();
+    for f in [
+        "dcat-ap-no/v2/DCAT-AP-NO2.0-examples.ttl",
+        "dcat-ap-no/v2/dataset-series-example.ttl",
+    ] {
+        let mut g = Graph::new();
+        parse_into(&mut g, &shared().join("specs").join(f));
+        let report = official.validate(&g);
+        assert!(
+            report.acceptable(),
+            "{f}: {:?}",
+            report
+                .results
+                .iter()
+                .map(|r| (r.focus.to_string(), r.component.to_string()))
+                .collect::<Vec<_>>()
+        );
+    }
+    let mut g = Graph::new();
+    parse_into(
+        &mut g,
+        &shared().join("specs/dcat-ap-no/v2/validator-service-tests/invalid_catalog.ttl"),
+    );
+    assert!(
+        !official.validate(&g).acceptable(),
+        "the deliberately invalid catalogue fails"
+    );
+}

@@ -19,6 +19,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("samapne", "https://w3id.org/samapne/ns#"),
+    ("sh", "http://www.w3.org/ns/shacl#"),
     ("skos", "http://www.w3.org/2004/02/skos/core#"),
     ("skosno", "https://data.norge.no/vocabulary/skosno#"),
     ("vcard", "http://www.w3.org/2006/vcard/ns#"),
