@@ -61,14 +61,7 @@ pub fn load_ontologies(store: &Store) -> Result<ImportSummary, ImportError> {
             name,
             || (*text).to_owned(),
         )?;
-        let quads = triples
-            .into_iter()
-            .map(|t| t.in_graph(graph.clone()))
-            .collect();
-        writes.push(GraphWrite {
-            graph,
-            quads: Some(quads),
-        });
+        writes.push(GraphWrite::replace(graph, triples));
     }
     store.write(writes, Vec::new())?;
     load_embedded(store, ONTOLOGIES, "https://w3id.org/samapne/")

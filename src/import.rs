@@ -162,31 +162,13 @@ pub fn import_files(
     let mut by_record: std::collections::HashMap<NamedNode, &RecordVerdict> =
         verdicts.iter().map(|v| (v.record.clone(), v)).collect();
     for (graph, triples) in part.graphs {
-        let quads = triples
-            .into_iter()
-            .map(|t| t.in_graph(graph.clone()))
-            .collect();
         match by_record.remove(&graph) {
             Some(v) if !v.valid => {
-                internal.push(GraphWrite {
-                    graph: graph.clone(),
-                    quads: Some(quads),
-                });
                 let report_graph = crate::store::draft_report_graph(&graph);
-                let report: Vec<Quad> = v
-                    .report
-                    .iter()
-                    .map(|t| t.clone().in_graph(report_graph.clone()))
-                    .collect();
-                internal.push(GraphWrite {
-                    graph: report_graph,
-                    quads: Some(report),
-                });
+                internal.push(GraphWrite::replace(graph, triples));
+                internal.push(GraphWrite::replace(report_graph, v.report.iter().cloned()));
             }
-            _ => public.push(GraphWrite {
-                graph,
-                quads: Some(quads),
-            }),
+            _ => public.push(GraphWrite::replace(graph, triples)),
         }
     }
     store.write(public, internal)?;
@@ -316,14 +298,7 @@ pub fn load(
         writes.push(unlinked(store, &part.orphans, base_url)?);
     }
     for (graph, triples) in part.graphs {
-        let quads = triples
-            .into_iter()
-            .map(|t| t.in_graph(graph.clone()))
-            .collect();
-        writes.push(GraphWrite {
-            graph,
-            quads: Some(quads),
-        });
+        writes.push(GraphWrite::replace(graph, triples));
     }
     store.write(writes, Vec::new())?;
     Ok(ImportSummary {

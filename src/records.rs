@@ -10,7 +10,7 @@
 //!    node), which callers place in a graph of their choice.
 //!
 //! Incoming graph names are ignored: import of our own export gives back the same layout.
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term, Triple, vocab::rdf};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple, vocab::rdf};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// Classes whose instances get their own graph.
@@ -34,22 +34,6 @@ pub const RECORD_CLASSES: &[&str] = &[
 pub struct Partition {
     pub graphs: BTreeMap<NamedNode, Vec<Triple>>,
     pub orphans: Vec<Triple>,
-}
-
-impl Partition {
-    /// All quads, each in its record's graph; orphans in `orphan_graph`.
-    pub fn into_quads(self, orphan_graph: &NamedNode) -> Vec<Quad> {
-        let mut out = Vec::new();
-        for (g, triples) in self.graphs {
-            out.extend(triples.into_iter().map(|t| t.in_graph(g.clone())));
-        }
-        out.extend(
-            self.orphans
-                .into_iter()
-                .map(|t| t.in_graph(orphan_graph.clone())),
-        );
-        out
-    }
 }
 
 /// Splits `triples` into one graph per record.

@@ -52,6 +52,23 @@ pub struct GraphWrite {
     pub quads: Option<Vec<Quad>>,
 }
 
+impl GraphWrite {
+    /// Replaces `graph` with `triples`.
+    pub fn replace(
+        graph: NamedNode,
+        triples: impl IntoIterator<Item = oxigraph::model::Triple>,
+    ) -> Self {
+        let quads = triples
+            .into_iter()
+            .map(|t| t.in_graph(graph.clone()))
+            .collect();
+        Self {
+            graph,
+            quads: Some(quads),
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if missing) the store under `dir`, replaying an unfinished write.
     pub fn open(dir: &Path) -> Result<Self, StorageError> {
