@@ -10,6 +10,18 @@ fn samapne() -> Command {
     c
 }
 
+/// `samapne import [flags] --data DATA FILES...`
+fn import(data: &Path, flags: &[&str], files: &[&Path]) -> std::process::Output {
+    samapne()
+        .arg("import")
+        .args(flags)
+        .arg("--data")
+        .arg(data)
+        .args(files)
+        .output()
+        .unwrap()
+}
+
 fn quads(data: &Path) -> usize {
     let store = samapne::store::Store::open(data).unwrap();
     store.public.len().unwrap() + store.internal.len().unwrap()
@@ -36,12 +48,7 @@ fn import_is_all_or_nothing() {
     let data = dir.path().join("data");
     let good = dir.path().join("good.ttl");
     std::fs::write(&good, GOOD).unwrap();
-    let ok = samapne()
-        .args(["import", "--data"])
-        .arg(&data)
-        .arg(&good)
-        .output()
-        .unwrap();
+    let ok = import(&data, &[], &[&good]);
     assert!(
         ok.status.success(),
         "{}",
@@ -65,13 +72,7 @@ fn import_is_all_or_nothing() {
         "<http://x/d> <http://purl.org/dc/terms/title> \"D\" .\n",
     )
     .unwrap();
-    let out = samapne()
-        .args(["import", "--data"])
-        .arg(&data)
-        .arg(&more)
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = import(&data, &[], &[&more, &bad]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     let line = GOOD.lines().count() + 2;
@@ -84,12 +85,7 @@ fn import_is_all_or_nothing() {
 
     let unknown = dir.path().join("x.docx");
     std::fs::write(&unknown, "hello").unwrap();
-    let out = samapne()
-        .args(["import", "--data"])
-        .arg(&data)
-        .arg(&unknown)
-        .output()
-        .unwrap();
+    let out = import(&data, &[], &[&unknown]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(quads(&data), before);
 }
@@ -103,13 +99,7 @@ fn invalid_records_refused_or_kept_as_drafts() {
     let (good, bad) = (dir.path().join("good.ttl"), dir.path().join("invalid.ttl"));
     std::fs::write(&good, GOOD).unwrap();
     std::fs::write(&bad, INVALID).unwrap();
-    let out = samapne()
-        .args(["import", "--data"])
-        .arg(&data)
-        .arg(&good)
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = import(&data, &[], &[&good, &bad]);
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -122,13 +112,7 @@ fn invalid_records_refused_or_kept_as_drafts() {
     );
     assert_eq!(quads(&data), 0, "nothing was imported");
 
-    let out = samapne()
-        .args(["import", "--as-drafts", "--data"])
-        .arg(&data)
-        .arg(&good)
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let out = import(&data, &["--as-drafts"], &[&good, &bad]);
     assert!(
         out.status.success(),
         "{}",
