@@ -21,6 +21,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Validate RDF files against our shapes (or the given ones); print a SHACL report.
     Validate(ValidateArgs),
+    /// Manage API tokens (while the server is stopped: the store is locked when it runs).
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 #[derive(Debug, Args)]
@@ -112,4 +115,28 @@ pub struct ExportArgs {
     /// Also write internal graphs (drafts, assessments, contacts): never publish this output.
     #[arg(long, env = "SAMAPNE_INCLUDE_INTERNAL")]
     pub include_internal: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a bearer token; it is printed alone on stdout, once, and stored hashed.
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Organisation number (9 digits) the token acts for.
+    #[arg(long, env = "SAMAPNE_ORG")]
+    pub org: String,
+    /// Role(s): strategy, data-owner, subject-owner, data-steward, legal, it, co-creation,
+    /// employee, coordinator, admin. Repeatable.
+    #[arg(
+        long = "role",
+        env = "SAMAPNE_ROLE",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub roles: Vec<String>,
 }

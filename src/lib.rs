@@ -12,10 +12,11 @@
 //! - [`views`]: serializers (RDF with fixed prefixes) and page templates.
 //! - [`error`]: one error type, mapped to HTTP (problem+json) in one place.
 //!
-//! Around them: [`cli`] (the command line), [`app`] (shared state and settings), [`server`]
+//! Around them: [`auth`] (bearer tokens → who is calling), [`cli`] (the command line), [`app`] (shared state and settings), [`server`]
 //! (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out), [`content`] (the
 //! embedded ontologies and demo), [`metrics`] (Prometheus counters).
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod conneg;
 pub mod content;

@@ -1,6 +1,9 @@
 //! What each command does, kept out of `main` so tests can call it (ripgrep's `run`).
 use crate::app::{self, AppState, Config};
-use crate::cli::{Command, ExportArgs, ExportFormat, ImportArgs, ServeArgs, ValidateArgs};
+use crate::cli::{
+    Command, ExportArgs, ExportFormat, ImportArgs, ServeArgs, TokenCommand, TokenCreateArgs,
+    ValidateArgs,
+};
 use crate::import::ImportError;
 use crate::sparql::Limits;
 use crate::store::Store;
@@ -15,6 +18,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Import(args) => import(args),
         Command::Export(args) => export(args),
         Command::Validate(args) => validate(args),
+        Command::Token(TokenCommand::Create(args)) => token_create(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -179,6 +183,14 @@ fn validate(args: ValidateArgs) -> CmdResult {
             ),
         ))
     }
+}
+
+fn token_create(args: TokenCreateArgs) -> CmdResult {
+    let store = open(&args.store.data)?;
+    let token = crate::auth::create_token(&store, args.org.trim(), &args.roles)
+        .map_err(|e| (2, e.to_string()))?;
+    println!("{token}");
+    Ok(())
 }
 
 fn export(args: ExportArgs) -> CmdResult {

@@ -322,3 +322,63 @@ async fn serve_restart_and_sigterm() {
     );
     assert!(server.terminate().success());
 }
+
+/// `token create` prints a token once and stores only its hash; bad input exits 2.
+#[test]
+fn token_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = samapne()
+        .args([
+            "token",
+            "create",
+            "--org",
+            "942110464",
+            "--role",
+            "data-steward",
+            "--role",
+            "legal",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("smp_") && token.len() == 68, "{token}");
+    let store = samapne::store::Store::open(&data).unwrap();
+    let principal = samapne::auth::principal(&store, &token)
+        .unwrap()
+        .expect("the token is known");
+    assert_eq!(principal.org, "942110464");
+    assert!(
+        principal.has_role("legal")
+            && principal.has_role("data-steward")
+            && !principal.has_role("it")
+    );
+    assert_eq!(samapne::auth::principal(&store, "smp_00").unwrap(), None);
+    let mut dump = Vec::new();
+    samapne::export::export(&store, oxigraph::io::RdfFormat::NQuads, true, &mut dump).unwrap();
+    assert!(
+        !String::from_utf8(dump).unwrap().contains(&token),
+        "only the hash is stored"
+    );
+    drop(store);
+    for bad in [
+        ["--org", "94211046", "--role", "legal"],
+        ["--org", "942110464", "--role", "king"],
+    ] {
+        let out = samapne()
+            .args(["token", "create"])
+            .args(bad)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+}

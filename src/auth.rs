@@ -1,0 +1,123 @@
+//! Bearer tokens for the write API: who is calling, for which organisation, in which roles.
+//!
+//! `samapne token create` makes a random token, prints it once and stores only its SHA-256
+//! in the internal store (graph `urn:samapne:token:<hash>`), so a copy of the database does
+//! not hand out credentials. The domain code sees a [`Principal`]; where it came from (a
+//! token today, an OpenID Connect provider later) does not matter to it.
+use crate::store::{GraphWrite, Store};
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Triple};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// The report's generic roles (DOMAIN.md), as the CLI and API name them.
+pub const ROLES: &[&str] = &[
+    "strategy",
+    "data-owner",
+    "subject-owner",
+    "data-steward",
+    "legal",
+    "it",
+    "co-creation",
+    "employee",
+    "coordinator",
+    "admin",
+];
+
+const ORG: NamedNodeRef<'_> =
+    NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#organisation");
+const ROLE: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#role");
+const CREATED: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/created");
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// Organisation number (9 digits) the caller acts for.
+    pub org: String,
+    pub roles: Vec<String>,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role || r == "admin")
+    }
+}
+
+/// Why a token cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the organisation number must be 9 digits, not {0:?}")]
+    BadOrg(String),
+    #[error("unknown role {0:?}; roles: {roles}", roles = ROLES.join(", "))]
+    BadRole(String),
+    #[error("at least one --role is needed")]
+    NoRole,
+    #[error("storage error: {0}")]
+    Storage(#[from] oxigraph::store::StorageError),
+}
+
+fn graph_of(token: &str) -> NamedNode {
+    let hash = Sha256::digest(token.as_bytes());
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    NamedNode::new_unchecked(format!("urn:samapne:token:{hex}"))
+}
+
+/// Creates a token for `org` with `roles`; returns the token (shown once, stored hashed).
+pub fn create_token(store: &Store, org: &str, roles: &[String]) -> Result<String, TokenError> {
+    if org.len() != 9 || !org.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(TokenError::BadOrg(org.to_owned()));
+    }
+    if roles.is_empty() {
+        return Err(TokenError::NoRole);
+    }
+    if let Some(bad) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+        return Err(TokenError::BadRole(bad.clone()));
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token: String = std::iter::once("smp_".to_owned())
+        .chain(bytes.iter().map(|b| format!("{b:02x}")))
+        .collect();
+    let graph = graph_of(&token);
+    let now = Literal::new_typed_literal(now_utc(), xsd::DATE_TIME);
+    let mut triples = vec![
+        Triple::new(graph.clone(), ORG, Literal::new_simple_literal(org)),
+        Triple::new(graph.clone(), CREATED, now),
+    ];
+    triples.extend(
+        roles
+            .iter()
+            .map(|r| Triple::new(graph.clone(), ROLE, Literal::new_simple_literal(r))),
+    );
+    store.write(Vec::new(), vec![GraphWrite::replace(graph, triples)])?;
+    Ok(token)
+}
+
+/// The caller a token stands for, if it is known.
+pub fn principal(
+    store: &Store,
+    token: &str,
+) -> Result<Option<Principal>, oxigraph::store::StorageError> {
+    let graph = graph_of(token.trim());
+    let mut org = None;
+    let mut roles = Vec::new();
+    for q in store.internal.quads_for_pattern(
+        Some(graph.as_ref().into()),
+        None,
+        None,
+        Some(graph.as_ref().into()),
+    ) {
+        let q = q?;
+        match (q.predicate.as_ref(), q.object) {
+            (p, Term::Literal(l)) if p == ORG => org = Some(l.value().to_owned()),
+            (p, Term::Literal(l)) if p == ROLE => roles.push(l.value().to_owned()),
+            _ => {}
+        }
+    }
+    Ok(org.map(|org| Principal { org, roles }))
+}
+
+/// Now, as an xsd:dateTime lexical form.
+pub fn now_utc() -> String {
+    oxsdatatypes::DateTime::now().to_string()
+}
