@@ -193,19 +193,21 @@ impl Validator<'_> {
                 self.eval(inner, node, forward, out);
             }
             Path::ZeroOrMore(inner) | Path::OneOrMore(inner) => {
+                // `seen` makes membership O(1); `reached` keeps discovery order.
+                let mut seen: HashSet<Term> = HashSet::new();
                 let mut reached: Vec<Term> = Vec::new();
                 let mut frontier = vec![node.clone()];
                 while let Some(n) = frontier.pop() {
                     let mut next = Vec::new();
                     self.eval(inner, &n, forward, &mut next);
                     for m in next {
-                        if !reached.contains(&m) {
+                        if seen.insert(m.clone()) {
                             reached.push(m.clone());
                             frontier.push(m);
                         }
                     }
                 }
-                if matches!(path, Path::ZeroOrMore(_)) && !reached.contains(node) {
+                if matches!(path, Path::ZeroOrMore(_)) && !seen.contains(node) {
                     out.push(node.clone());
                 }
                 out.extend(reached);

@@ -452,10 +452,6 @@ impl Compiler<'_> {
     /// Sibling qualified value shapes: those of the other property shapes of the shapes that
     /// have `property_shape` as a property (SHACL 4.7.3).
     fn siblings(&mut self, property_shape: &Term, own: &Term) -> Result<Vec<usize>, ShapesError> {
-        let Some(ps) = subject(property_shape) else {
-            return Ok(Vec::new());
-        };
-        let _ = ps;
         let p = sh("property");
         let parents: Vec<Term> = self
             .graph
