@@ -32,6 +32,9 @@ const CREATED: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://purl.org/d
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
+    /// A stable IRI for the caller (the token's hashed name), recorded as the agent of the
+    /// changes it makes; never the token itself.
+    pub agent: NamedNode,
     /// Organisation number (9 digits) the caller acts for.
     pub org: String,
     pub roles: Vec<String>,
@@ -114,7 +117,11 @@ pub fn principal(
             _ => {}
         }
     }
-    Ok(org.map(|org| Principal { org, roles }))
+    Ok(org.map(|org| Principal {
+        agent: graph,
+        org,
+        roles,
+    }))
 }
 
 /// Now, as an xsd:dateTime lexical form.

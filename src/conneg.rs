@@ -197,6 +197,31 @@ pub fn prefers_html(accept: Option<&str>, others: &[Format]) -> bool {
         && matches!(negotiate(accept, None, &all), Ok(Format::Html))
 }
 
+/// The UI and report language for an `Accept-Language` header: `nb`, `nn` or `en`, by the
+/// highest q-value (ties: the header's order); `no` and unknown languages give `nb`.
+pub fn language(accept_language: Option<&str>) -> &'static str {
+    let mut best: Option<(f32, &'static str)> = None;
+    for item in accept_language.unwrap_or_default().split(',') {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|v| v.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or_default();
+        let lang = match primary {
+            "nb" | "no" => "nb",
+            "nn" => "nn",
+            "en" => "en",
+            _ => continue,
+        };
+        if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+            best = Some((q, lang));
+        }
+    }
+    best.map_or("nb", |(_, l)| l)
+}
+
 struct MediaRange<'a> {
     kind: &'a str,
     subtype: &'a str,
@@ -281,6 +306,16 @@ mod tests {
         assert_eq!(got.unwrap(), Format::JsonLd);
         assert!(negotiate(Some("image/png"), None, RDF_FORMATS).is_err());
         assert!(negotiate(Some("text/turtle;charset=latin1"), None, RDF_FORMATS).is_err());
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(language(None), "nb");
+        assert_eq!(language(Some("en-GB,en;q=0.9")), "en");
+        assert_eq!(language(Some("nn-NO, nb;q=0.9, en;q=0.8")), "nn");
+        assert_eq!(language(Some("de, en;q=0.5, nb;q=0.7")), "nb");
+        assert_eq!(language(Some("no")), "nb");
+        assert_eq!(language(Some("fr, en;q=0")), "nb");
     }
 
     #[test]

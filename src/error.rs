@@ -21,6 +21,12 @@ pub enum AppError {
     /// 400: the query uses SERVICE, which this endpoint never evaluates.
     #[error("SERVICE (federated query) is not allowed at this endpoint")]
     ServiceRefused,
+    /// 401: the write API needs a valid bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the caller may not do this (role or organisation).
+    #[error("{0}")]
+    Forbidden(String),
     /// 404: nothing at this IRI.
     #[error("{0}")]
     NotFound(String),
@@ -44,6 +50,16 @@ pub enum AppError {
     /// 422: the result is larger than the configured cap.
     #[error("the result has more than {0} rows or triples; add a LIMIT or use paging")]
     ResultTooLarge(usize),
+    /// 422: the request is well-formed but cannot be done as asked.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// 422: the RDF does not conform to our shapes: the `sh:ValidationReport`, sent in the
+    /// negotiated RDF format instead of problem+json (CONTRACT: errors).
+    #[error("the description does not conform to the application profile")]
+    Invalid {
+        report: Vec<oxigraph::model::Triple>,
+        format: crate::conneg::Format,
+    },
     /// 503: every query worker is busy for longer than the timeout.
     #[error("the server is busy; try again shortly")]
     Busy,
@@ -58,13 +74,17 @@ impl AppError {
             Self::BadRequest(_) | Self::SparqlSyntax(_) | Self::ServiceRefused => {
                 StatusCode::BAD_REQUEST
             }
-            Self::UpdateRefused => StatusCode::FORBIDDEN,
+            Self::UpdateRefused | Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::QueryTimeout(_) | Self::ResultTooLarge(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::QueryTimeout(_)
+            | Self::ResultTooLarge(_)
+            | Self::Unprocessable(_)
+            | Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -78,6 +98,10 @@ impl AppError {
             Self::UpdateRefused => "update-refused",
             Self::ServiceRefused => "service-refused",
             Self::NotFound(_) => "not-found",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::Unprocessable(_) => "unprocessable",
+            Self::Invalid { .. } => "invalid-rdf",
             Self::MethodNotAllowed(_) => "method-not-allowed",
             Self::NotAcceptable(_) => "not-acceptable",
             Self::PayloadTooLarge => "payload-too-large",
@@ -111,6 +135,9 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
+        if let Self::Invalid { report, format } = &self {
+            return report_response(report, *format);
+        }
         let detail = if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
             "The server failed to answer; the error has been logged.".to_owned()
@@ -129,6 +156,12 @@ impl IntoResponse for AppError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Self::Unauthorized(_) = &self {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"samapne\""),
+            );
+        }
         if let Self::NotAcceptable(types) = &self {
             // Tell the client what it could have asked for (RFC 9110 §15.5.7).
             let links = types
@@ -145,5 +178,45 @@ impl IntoResponse for AppError {
 impl From<crate::conneg::NotAcceptable> for AppError {
     fn from(e: crate::conneg::NotAcceptable) -> Self {
         Self::NotAcceptable(e.supported)
+    }
+}
+
+/// A validation report as a 422 in `format` (an RDF format).
+fn report_response(report: &[oxigraph::model::Triple], format: crate::conneg::Format) -> Response {
+    let rdf = format
+        .rdf_format()
+        .unwrap_or(oxigraph::io::RdfFormat::Turtle);
+    let mut ser = crate::views::rdf::serializer(rdf).for_writer(Vec::new());
+    let written = report
+        .iter()
+        .try_for_each(|t| ser.serialize_triple(t))
+        .and_then(|()| ser.finish());
+    match written {
+        Ok(body) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            [(header::CONTENT_TYPE, format.content_type())],
+            body,
+        )
+            .into_response(),
+        Err(e) => AppError::internal(e).into_response(),
+    }
+}
+
+impl From<crate::domain::write::WriteError> for AppError {
+    fn from(e: crate::domain::write::WriteError) -> Self {
+        use crate::domain::write::WriteError as W;
+        match e {
+            W::BadId(m) => Self::BadRequest(m),
+            W::Forbidden(m) => Self::Forbidden(m),
+            W::NotFound(m) => Self::NotFound(m),
+            W::Unprocessable(m) => Self::Unprocessable(m),
+            // The format is chosen by the handler, which knows the request's Accept.
+            W::Invalid { report } => Self::Invalid {
+                report,
+                format: crate::conneg::Format::Turtle,
+            },
+            W::Storage(e) => Self::internal(e),
+            W::Validation(m) => Self::Internal(m),
+        }
     }
 }

@@ -145,7 +145,7 @@ pub fn import_files(
         triples.extend(read_file(f.as_ref(), &base_iri)?);
     }
     let part = records::partition(triples);
-    let verdicts = judge(store, &part)?;
+    let verdicts = judge(store, &part, "nb")?;
     let invalid: Vec<&RecordVerdict> = verdicts.iter().filter(|v| !v.valid).collect();
     if !invalid.is_empty() && !as_drafts {
         return Err(ImportError::Invalid {
@@ -193,8 +193,13 @@ pub struct RecordVerdict {
 }
 
 /// Validates the whole import at once (so records may link to each other) with what the
-/// store already has as context, then gives each record the results about it or what it owns.
-fn judge(store: &Store, part: &records::Partition) -> Result<Vec<RecordVerdict>, ImportError> {
+/// store already has as context, then gives each record the results about it or what it owns
+/// (messages in `lang`: nb, nn or en). The write API judges its one record the same way.
+pub fn judge(
+    store: &Store,
+    part: &records::Partition,
+    lang: &str,
+) -> Result<Vec<RecordVerdict>, ImportError> {
     let mut data = Graph::new();
     let mut owner: std::collections::HashMap<Term, NamedNode> = std::collections::HashMap::new();
     for (record, triples) in &part.graphs {
@@ -242,7 +247,7 @@ fn judge(store: &Store, part: &records::Partition) -> Result<Vec<RecordVerdict>,
                 .count();
             let warnings = results.len() - violations;
             let graph =
-                crate::shacl::Report { results }.to_graph(Some(validator.shapes_graph()), "nb");
+                crate::shacl::Report { results }.to_graph(Some(validator.shapes_graph()), lang);
             RecordVerdict {
                 valid: violations + warnings == 0,
                 record,

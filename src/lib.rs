@@ -5,21 +5,25 @@
 //! Modules in the order a request meets them:
 //! - [`http`]: the router (every route in one list) and handlers, thin.
 //! - [`conneg`]: content negotiation; the only place that knows media types.
+//! - [`domain`]: the rules for changing records (write API: roles, organisations, SHACL,
+//!   catalogue links, change records), independent of HTTP.
 //! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
 //! - [`queries`]: the SPARQL text of every query we run, from `queries/*.rq`.
 //! - [`records`]: which record (and so which named graph) each triple belongs to.
+//! - [`validate`] / [`shacl`]: our shapes and the SHACL Core engine that checks every write.
 //! - [`store`]: the two Oxigraph stores (public, internal) and atomic writes across them.
 //! - [`views`]: serializers (RDF with fixed prefixes) and page templates.
 //! - [`error`]: one error type, mapped to HTTP (problem+json) in one place.
 //!
-//! Around them: [`auth`] (bearer tokens → who is calling), [`cli`] (the command line), [`app`] (shared state and settings), [`server`]
-//! (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out), [`content`] (the
+//! Around them: [`auth`] (bearer tokens → who is calling), [`cli`] (the command line), [`app`]
+//! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out), [`content`] (the
 //! embedded ontologies and demo), [`metrics`] (Prometheus counters).
 pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod conneg;
 pub mod content;
+pub mod domain;
 pub mod error;
 pub mod export;
 pub mod http;

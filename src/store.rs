@@ -23,6 +23,7 @@ use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef,
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator, Variable};
 use oxigraph::store::{StorageError, Store as OxStore};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The graph in the internal store that holds journal entries of unfinished public writes.
 const JOURNAL_GRAPH: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("urn:samapne:journal");
@@ -39,6 +40,9 @@ pub struct Store {
     /// Everything else: drafts, assessments, data sources, needs' contacts, the journal.
     pub internal: OxStore,
     dir: Option<PathBuf>,
+    /// Held across a read-modify-write of records (the API's writes), so that two writers
+    /// cannot both read a catalogue, each add a link, and lose one.
+    write_lock: Arc<Mutex<()>>,
 }
 
 /// The internal graph that holds the validation report of the draft of `record`.
@@ -77,6 +81,7 @@ impl Store {
             public: OxStore::open(dir.join("public"))?,
             internal: OxStore::open(dir.join("internal"))?,
             dir: Some(dir.to_owned()),
+            write_lock: Arc::default(),
         };
         store.replay_journal()?;
         Ok(store)
@@ -88,7 +93,14 @@ impl Store {
             public: OxStore::new()?,
             internal: OxStore::new()?,
             dir: None,
+            write_lock: Arc::default(),
         })
+    }
+
+    /// Serialises read-modify-write sequences; hold the guard until `write` returns.
+    pub fn lock_writes(&self) -> MutexGuard<'_, ()> {
+        // A writer that panicked left no partial state (writes are transactions).
+        self.write_lock.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Bytes used on disk by both databases (for `/metrics`).

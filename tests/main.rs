@@ -20,3 +20,5 @@ mod ops;
 mod sparql_protocol;
 // The W3C SPARQL 1.1 Protocol test suite from ../shared/corpus.
 mod w3c_protocol;
+// The write API: tokens, roles, organisations, validation, catalogue links, change records.
+mod write_api;

@@ -1,4 +1,5 @@
 //! The router: every route in one list, grouped by who uses it, and the layers around them.
+mod api;
 mod ops;
 mod sparql;
 
@@ -11,7 +12,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, put};
 use std::sync::Arc;
 use std::time::Instant;
 use tower_http::compression::CompressionLayer;
@@ -30,6 +31,9 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/yasgui/{file}", get(ops::yasgui_asset))
         // SPARQL 1.1 Protocol (query only)
         .route("/sparql", get(sparql::get).post(sparql::post))
+        // Write API (bearer tokens)
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api/{kind}/{id}", put(api::put).delete(api::delete))
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(problem_for_bare_errors))

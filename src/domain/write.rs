@@ -1,0 +1,587 @@
+//! Writing and deleting one record through the API.
+//!
+//! A write is checked in the order a caller can act on: role, the shape of the body (it
+//! describes exactly the record at the address and what the record owns, with predicates
+//! RDF/XML can write), the organisation (the record's `dct:publisher`, and the publisher of
+//! what it replaces, must be the caller's), then SHACL. Only then is anything written, in one
+//! [`Store::write`]: the record's graph, the organisation catalogue's links, removal of an
+//! internal draft of the same record, and an internal change record that keeps the previous
+//! description, so nothing a write replaces is lost.
+use super::{DCAT_CATALOG, DCT_MODIFIED, DCT_PUBLISHER, Kind};
+use crate::auth::{Principal, now_utc};
+use crate::import::{ImportError, judge};
+use crate::records::{Partition, partition};
+use crate::store::{GraphWrite, Store, draft_report_graph};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple,
+};
+use oxigraph::store::StorageError;
+use rand::RngCore;
+use std::collections::BTreeMap;
+
+const SAMAPNE: &str = "https://w3id.org/samapne/ns#";
+const PROV: &str = "http://www.w3.org/ns/prov#";
+const DCT: &str = "http://purl.org/dc/terms/";
+const FOAF_NAME: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://xmlns.com/foaf/0.1/name");
+
+/// Why a write was refused. Nothing was stored in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// 400: the `{id}` cannot be part of an IRI as it is.
+    #[error("{0}")]
+    BadId(String),
+    /// 403: the caller lacks the role, or acts for another organisation.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: there is no such record to delete.
+    #[error("{0}")]
+    NotFound(String),
+    /// 422: the body is RDF but not a description of this one record.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// 422: the description fails our shapes; the report's triples.
+    #[error("the description does not conform to the application profile")]
+    Invalid { report: Vec<Triple> },
+    #[error("storage error: {0}")]
+    Storage(#[from] StorageError),
+    #[error("validation failed: {0}")]
+    Validation(String),
+}
+
+impl From<ImportError> for WriteError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Storage(e) => Self::Storage(e),
+            other => Self::Validation(other.to_string()),
+        }
+    }
+}
+
+/// What a successful `PUT` did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub iri: NamedNode,
+    /// The record did not exist before (neither public nor as a draft).
+    pub created: bool,
+    /// The record's `dct:modified` as stored.
+    pub modified: String,
+}
+
+/// The IRI of record `id` of `kind`; `id` must be a plain path segment.
+pub fn record_iri(base_url: &str, kind: Kind, id: &str) -> Result<NamedNode, WriteError> {
+    let ok = !id.is_empty()
+        && id.len() <= 200
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+        && id != "."
+        && id != "..";
+    if !ok {
+        return Err(WriteError::BadId(format!(
+            "{id:?} is not a usable identifier: use 1-200 of the characters A-Z a-z 0-9 - _ . ~"
+        )));
+    }
+    Ok(NamedNode::new_unchecked(format!(
+        "{base_url}/{}/{id}",
+        kind.segment()
+    )))
+}
+
+/// Creates or replaces the record `iri` of `kind` with `triples` (already parsed with the
+/// record's IRI as base). `lang` picks the language of the report's messages.
+pub fn put(
+    store: &Store,
+    base_url: &str,
+    who: &Principal,
+    kind: Kind,
+    iri: &NamedNode,
+    mut triples: Vec<Triple>,
+    lang: &str,
+) -> Result<Outcome, WriteError> {
+    require_role(who, kind)?;
+    check_body(base_url, kind, iri, &triples)?;
+    let publisher = single_publisher(iri, &triples)?;
+    require_org(who, base_url, &publisher, "names as its publisher")?;
+
+    let _guard = store.lock_writes();
+    let existing = Existing::read(store, iri)?;
+    if let Some(old) = &existing.publisher {
+        require_org(who, base_url, old, "is published by")?;
+    }
+    let modified = match triples
+        .iter()
+        .find(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == DCT_MODIFIED)
+    {
+        Some(t) => literal_value(&t.object),
+        None => {
+            let now = now_utc();
+            triples.push(Triple::new(
+                iri.clone(),
+                DCT_MODIFIED,
+                Literal::new_typed_literal(&now, xsd::DATE_TIME),
+            ));
+            now
+        }
+    };
+
+    let part = Partition {
+        graphs: BTreeMap::from([(iri.clone(), triples.clone())]),
+        orphans: Vec::new(),
+    };
+    let verdict = judge(store, &part, lang)?
+        .pop()
+        .ok_or_else(|| WriteError::Validation("no verdict for the record".into()))?;
+    if !verdict.valid {
+        return Err(WriteError::Invalid {
+            report: verdict.report,
+        });
+    }
+
+    let mut public = vec![GraphWrite::replace(iri.clone(), triples)];
+    public.extend(catalog_writes(
+        store,
+        base_url,
+        kind,
+        iri,
+        Some(&publisher),
+    )?);
+    let action = if existing.found() {
+        "replace"
+    } else {
+        "create"
+    };
+    let mut internal = vec![change_record(who, iri, action, &existing)];
+    internal.extend(existing.draft_removal(iri));
+    store.write(public, internal)?;
+    Ok(Outcome {
+        iri: iri.clone(),
+        created: !existing.found(),
+        modified,
+    })
+}
+
+/// Deletes the record `iri` (public or draft), its catalogue link and draft report, keeping
+/// a change record with its last description.
+pub fn delete(
+    store: &Store,
+    base_url: &str,
+    who: &Principal,
+    kind: Kind,
+    iri: &NamedNode,
+) -> Result<(), WriteError> {
+    require_role(who, kind)?;
+    let _guard = store.lock_writes();
+    let existing = Existing::read(store, iri)?;
+    if !existing.found() {
+        return Err(WriteError::NotFound(format!("there is no record <{iri}>")));
+    }
+    match &existing.publisher {
+        Some(p) => require_org(who, base_url, p, "is published by")?,
+        // A record with no publisher can only have come from an import; only admins may
+        // decide about it.
+        None if !who.has_role("admin") => {
+            return Err(WriteError::Forbidden(format!(
+                "<{iri}> names no publisher; only an admin may delete it"
+            )));
+        }
+        None => {}
+    }
+    let mut public = catalog_writes(store, base_url, kind, iri, None)?;
+    if existing.public.is_some() {
+        public.push(GraphWrite {
+            graph: iri.clone(),
+            quads: None,
+        });
+    }
+    let mut internal = vec![change_record(who, iri, "delete", &existing)];
+    internal.extend(existing.draft_removal(iri));
+    store.write(public, internal)?;
+    Ok(())
+}
+
+fn require_role(who: &Principal, kind: Kind) -> Result<(), WriteError> {
+    let role = kind.writer_role();
+    if who.has_role(role) {
+        Ok(())
+    } else {
+        Err(WriteError::Forbidden(format!(
+            "writing {} needs the role {role}; this token has {}",
+            kind.segment(),
+            who.roles.join(", ")
+        )))
+    }
+}
+
+/// The caller may act for the organisation `publisher` (admins for every organisation).
+fn require_org(
+    who: &Principal,
+    base_url: &str,
+    publisher: &NamedNode,
+    relation: &str,
+) -> Result<(), WriteError> {
+    let own = format!("{base_url}/organizations/{}", who.org);
+    if who.has_role("admin") || publisher.as_str() == own {
+        return Ok(());
+    }
+    Err(WriteError::Forbidden(format!(
+        "this token acts for <{own}>, but the record {relation} <{publisher}>"
+    )))
+}
+
+/// The body describes `iri` as a `kind`, and besides it only nodes the record owns: blank
+/// nodes and IRIs under the record's IRI reached from it, or IRIs outside this catalogue.
+/// Every predicate can be written as RDF/XML (harvesters fail on the whole document else).
+fn check_body(
+    base_url: &str,
+    kind: Kind,
+    iri: &NamedNode,
+    triples: &[Triple],
+) -> Result<(), WriteError> {
+    if !triples.iter().any(|t| {
+        t.subject.as_ref() == iri.as_ref().into()
+            && t.predicate == rdf::TYPE
+            && t.object == kind.class().into()
+    }) {
+        return Err(WriteError::Unprocessable(format!(
+            "the body must describe <{iri}> as a {} (relative IRIs resolve against the record's \
+             IRI, so `<>` names it)",
+            kind.class_name()
+        )));
+    }
+    let unsplittable: Vec<&str> = triples
+        .iter()
+        .map(|t| t.predicate.as_str())
+        .filter(|p| !splittable(p))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !unsplittable.is_empty() {
+        return Err(WriteError::Unprocessable(format!(
+            "these predicates cannot be written in RDF/XML (their IRI must end in a name): <{}>",
+            unsplittable.join(">, <")
+        )));
+    }
+    let part = partition(triples.to_vec());
+    let mut foreign: Vec<String> = part
+        .graphs
+        .keys()
+        .filter(|g| *g != iri)
+        .map(|g| format!("<{g}>"))
+        .collect();
+    if !part.orphans.is_empty() {
+        foreign.push("blank nodes not linked from the record".into());
+    }
+    let own_prefix = format!("{base_url}/");
+    for t in part.graphs.get(iri).into_iter().flatten() {
+        if let NamedOrBlankNode::NamedNode(s) = &t.subject {
+            let owned = s == iri
+                || s.as_str()
+                    .strip_prefix(iri.as_str())
+                    .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('#'));
+            if !owned && s.as_str().starts_with(&own_prefix) {
+                foreign.push(format!("<{s}>"));
+            }
+        }
+    }
+    foreign.sort();
+    foreign.dedup();
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(WriteError::Unprocessable(format!(
+            "the body may describe only <{iri}> and what it owns (IRIs under it, blank nodes, \
+             outside IRIs); it also describes {}: write each record at its own address",
+            foreign.join(", ")
+        )))
+    }
+}
+
+/// Whether RDF/XML can write `predicate`: it must end in an XML name (NCName) to split off.
+fn splittable(predicate: &str) -> bool {
+    let tail: String = predicate
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    tail.chars().any(|c| c.is_alphabetic() || c == '_')
+}
+
+fn single_publisher(iri: &NamedNode, triples: &[Triple]) -> Result<NamedNode, WriteError> {
+    let publishers: Vec<&Term> = triples
+        .iter()
+        .filter(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == DCT_PUBLISHER)
+        .map(|t| &t.object)
+        .collect();
+    match publishers.as_slice() {
+        [Term::NamedNode(p)] => Ok(p.clone()),
+        _ => Err(WriteError::Unprocessable(format!(
+            "<{iri}> needs exactly one dct:publisher, the IRI of its organisation \
+             (<…/organizations/{{orgnr}}>); it has {}",
+            publishers.len()
+        ))),
+    }
+}
+
+fn literal_value(term: &Term) -> String {
+    match term {
+        Term::Literal(l) => l.value().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// What the store holds at a record's IRI before a write.
+struct Existing {
+    /// The public description, if published.
+    public: Option<Vec<Quad>>,
+    /// The internal draft (from `import --as-drafts`), if any.
+    draft: Option<Vec<Quad>>,
+    publisher: Option<NamedNode>,
+}
+
+impl Existing {
+    fn read(store: &Store, iri: &NamedNode) -> Result<Self, StorageError> {
+        let graph = |s: &oxigraph::store::Store| -> Result<Option<Vec<Quad>>, StorageError> {
+            let quads: Vec<Quad> = s
+                .quads_for_pattern(
+                    None,
+                    None,
+                    None,
+                    Some(GraphNameRef::NamedNode(iri.as_ref())),
+                )
+                .collect::<Result<_, _>>()?;
+            Ok((!quads.is_empty()).then_some(quads))
+        };
+        let public = graph(&store.public)?;
+        let draft = graph(&store.internal)?;
+        let publisher = public
+            .iter()
+            .chain(draft.iter())
+            .flatten()
+            .find(|q| q.subject.as_ref() == iri.as_ref().into() && q.predicate == DCT_PUBLISHER)
+            .and_then(|q| match &q.object {
+                Term::NamedNode(n) => Some(n.clone()),
+                _ => None,
+            });
+        Ok(Self {
+            public,
+            draft,
+            publisher,
+        })
+    }
+
+    fn found(&self) -> bool {
+        self.public.is_some() || self.draft.is_some()
+    }
+
+    /// The last description, as N-Triples, for the change record.
+    fn previous(&self) -> Option<String> {
+        let quads = self.public.as_ref().or(self.draft.as_ref())?;
+        let mut ser = RdfSerializer::from_format(RdfFormat::NTriples).for_writer(Vec::new());
+        for q in quads {
+            ser.serialize_triple(oxigraph::model::TripleRef::from(q.as_ref()))
+                .ok()?;
+        }
+        ser.finish()
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
+    /// Removing the draft and its report, once the record is written or deleted.
+    fn draft_removal(&self, iri: &NamedNode) -> Vec<GraphWrite> {
+        if self.draft.is_none() {
+            return Vec::new();
+        }
+        vec![
+            GraphWrite {
+                graph: iri.clone(),
+                quads: None,
+            },
+            GraphWrite {
+                graph: draft_report_graph(iri),
+                quads: None,
+            },
+        ]
+    }
+}
+
+/// Moves the catalogue link of `iri` to the catalogue of `publisher` (`None`: removes it).
+///
+/// Each organisation `{base}/organizations/{orgnr}` has one catalogue
+/// `{base}/catalogs/{orgnr}`, created with the first record that needs it.
+fn catalog_writes(
+    store: &Store,
+    base_url: &str,
+    kind: Kind,
+    iri: &NamedNode,
+    publisher: Option<&NamedNode>,
+) -> Result<Vec<GraphWrite>, StorageError> {
+    let Some(link) = kind.catalog_link() else {
+        return Ok(Vec::new());
+    };
+    let mut catalogs: BTreeMap<NamedNode, Vec<Triple>> = BTreeMap::new();
+    for q in store
+        .public
+        .quads_for_pattern(None, Some(link), Some(iri.as_ref().into()), None)
+    {
+        if let oxigraph::model::GraphName::NamedNode(g) = q?.graph_name {
+            let triples = graph_triples(store, &g)?;
+            catalogs.insert(g, triples);
+        }
+    }
+    for triples in catalogs.values_mut() {
+        triples.retain(|t| !(t.predicate == link && t.object == iri.clone().into()));
+    }
+    let orgnr = publisher.and_then(|p| {
+        p.as_str()
+            .strip_prefix(base_url)
+            .and_then(|rest| rest.strip_prefix("/organizations/"))
+    });
+    if let (Some(publisher), Some(orgnr)) = (publisher, orgnr) {
+        let catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{orgnr}"));
+        if !catalogs.contains_key(&catalog) {
+            let mut triples = graph_triples(store, &catalog)?;
+            if triples.is_empty() {
+                triples = new_catalog(store, &catalog, orgnr, publisher)?;
+            }
+            catalogs.insert(catalog.clone(), triples);
+        }
+        if let Some(triples) = catalogs.get_mut(&catalog) {
+            triples.push(Triple::new(catalog.clone(), link, iri.clone()));
+        }
+    }
+    Ok(catalogs
+        .into_iter()
+        .map(|(g, triples)| GraphWrite::replace(g, triples))
+        .collect())
+}
+
+fn graph_triples(store: &Store, graph: &NamedNode) -> Result<Vec<Triple>, StorageError> {
+    store
+        .public
+        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+        .map(|q| q.map(Triple::from))
+        .collect()
+}
+
+/// The description of a new organisation catalogue (DCAT-AP-NO's mandatory title,
+/// description and publisher, in nb and en), named after the organisation.
+fn new_catalog(
+    store: &Store,
+    catalog: &NamedNode,
+    orgnr: &str,
+    publisher: &NamedNode,
+) -> Result<Vec<Triple>, StorageError> {
+    let mut name = orgnr.to_owned();
+    for q in
+        store
+            .public
+            .quads_for_pattern(Some(publisher.as_ref().into()), Some(FOAF_NAME), None, None)
+    {
+        if let Term::Literal(l) = q?.object {
+            let nb = matches!(l.language(), Some("nb" | "no"));
+            if nb || name == orgnr {
+                name = l.value().to_owned();
+            }
+        }
+    }
+    let dct = |local: &str| NamedNode::new_unchecked(format!("{DCT}{local}"));
+    let text = |nb: String, en: String| {
+        [
+            Literal::new_language_tagged_literal_unchecked(nb, "nb"),
+            Literal::new_language_tagged_literal_unchecked(en, "en"),
+        ]
+    };
+    let mut triples = vec![
+        Triple::new(catalog.clone(), rdf::TYPE, DCAT_CATALOG),
+        Triple::new(
+            catalog.clone(),
+            dct("identifier"),
+            Literal::new_simple_literal(orgnr),
+        ),
+        Triple::new(catalog.clone(), DCT_PUBLISHER, publisher.clone()),
+    ];
+    for l in text(
+        format!("Datakatalog for {name}"),
+        format!("Data catalogue of {name}"),
+    ) {
+        triples.push(Triple::new(catalog.clone(), dct("title"), l));
+    }
+    for l in text(
+        format!("Datasett og datatjenester fra {name}."),
+        format!("Datasets and data services of {name}."),
+    ) {
+        triples.push(Triple::new(catalog.clone(), dct("description"), l));
+    }
+    Ok(triples)
+}
+
+/// An internal change record (PROV-O activity) in a graph of its own.
+fn change_record(who: &Principal, iri: &NamedNode, action: &str, before: &Existing) -> GraphWrite {
+    let mut id = [0u8; 16];
+    rand::rng().fill_bytes(&mut id);
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    let change = NamedNode::new_unchecked(format!("urn:samapne:change:{hex}"));
+    let term = |base: &str, local: &str| NamedNode::new_unchecked(format!("{base}{local}"));
+    let mut triples = vec![
+        Triple::new(change.clone(), rdf::TYPE, term(PROV, "Activity")),
+        Triple::new(change.clone(), rdf::TYPE, term(SAMAPNE, "RecordChange")),
+        Triple::new(change.clone(), term(SAMAPNE, "changedRecord"), iri.clone()),
+        Triple::new(
+            change.clone(),
+            term(SAMAPNE, "changeKind"),
+            Literal::new_simple_literal(action),
+        ),
+        Triple::new(
+            change.clone(),
+            term(PROV, "wasAssociatedWith"),
+            who.agent.clone(),
+        ),
+        Triple::new(
+            change.clone(),
+            term(SAMAPNE, "organisation"),
+            Literal::new_simple_literal(&who.org),
+        ),
+        Triple::new(
+            change.clone(),
+            term(PROV, "endedAtTime"),
+            Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
+        ),
+    ];
+    if let Some(previous) = before.previous() {
+        triples.push(Triple::new(
+            change.clone(),
+            term(SAMAPNE, "previousDescription"),
+            Literal::new_simple_literal(previous),
+        ));
+    }
+    GraphWrite::replace(change, triples)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicates_rdf_xml_can_write() {
+        assert!(splittable("http://purl.org/dc/terms/title"));
+        assert!(splittable("http://www.w3.org/ns/dcat#keyword"));
+        assert!(!splittable("http://example.org/p/"));
+        assert!(!splittable("http://example.org/p/123"));
+        assert!(!splittable("urn:x:1-2"));
+        assert!(splittable("http://example.org/p/1abc"));
+    }
+
+    #[test]
+    fn ids_are_plain_segments() {
+        let base = "http://x.test";
+        assert!(record_iri(base, Kind::Dataset, "barnehager-2024").is_ok());
+        for bad in ["", "a/b", "..", "a b", "æ", "a?b", &"x".repeat(201)] {
+            assert!(record_iri(base, Kind::Dataset, bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,530 @@
+//! The write API: PUT/DELETE /api/{kind}/{id} with bearer tokens, validation and refusals.
+use crate::util::{BASE, Reply, TestApp};
+use axum::body::Body;
+use axum::http::Request;
+
+const TRONDHEIM: &str = "942110464";
+const BODO: &str = "972418013";
+const DIGDIR: &str = "991825827";
+
+/// A valid dataset for `org`, in Turtle with IRIs relative to the record.
+fn dataset(org: &str, title: &str) -> String {
+    format!(
+        r#"@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<> a dcat:Dataset ;
+    dct:identifier "test" ;
+    dct:title "{title}"@nb ;
+    dct:description "Et datasett skrevet gjennom API-et."@nb ;
+    dct:publisher <../organizations/{org}> ;
+    dcat:theme <http://publications.europa.eu/resource/authority/data-theme/GOVE> ;
+    dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+    dcat:contactPoint <#contact> ;
+    dcat:distribution <#csv> .
+<#contact> a vcard:Organization ; vcard:hasEmail <mailto:post@example.no> .
+<#csv> a dcat:Distribution ;
+    dcat:accessURL <https://data.example.no/test> ;
+    dct:format <http://publications.europa.eu/resource/authority/file-type/CSV> ;
+    dct:license <http://publications.europa.eu/resource/authority/licence/NLOD_2_0> .
+"#
+    )
+}
+
+fn token(app: &TestApp, org: &str, roles: &[&str]) -> String {
+    let roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+    samapne::auth::create_token(app.store(), org, &roles).unwrap()
+}
+
+async fn put(app: &TestApp, path: &str, token: Option<&str>, ctype: &str, body: &str) -> Reply {
+    put_with(app, path, token, ctype, body, &[]).await
+}
+
+async fn put_with(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    ctype: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let mut req = Request::put(path).header("content-type", ctype);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    app.send(req.body(Body::from(body.to_owned())).unwrap())
+        .await
+}
+
+async fn delete(app: &TestApp, path: &str, token: &str) -> Reply {
+    let req = Request::delete(path)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    app.send(req).await
+}
+
+async fn ask(app: &TestApp, query: &str) -> bool {
+    let r = app.query(query, "application/sparql-results+json").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()["boolean"].as_bool().unwrap()
+}
+
+fn change_records(app: &TestApp, record: &str) -> Vec<String> {
+    let q = format!(
+        "SELECT ?kind ?prev WHERE {{ GRAPH ?g {{ ?c <https://w3id.org/samapne/ns#changedRecord> <{record}> ; \
+         <https://w3id.org/samapne/ns#changeKind> ?kind . \
+         OPTIONAL {{ ?c <https://w3id.org/samapne/ns#previousDescription> ?prev }} }} }}"
+    );
+    let oxigraph::sparql::QueryResults::Solutions(rows) = oxigraph::sparql::SparqlEvaluator::new()
+        .parse_query(&q)
+        .unwrap()
+        .on_store(&app.store().internal)
+        .execute()
+        .unwrap()
+    else {
+        panic!()
+    };
+    let mut kinds: Vec<String> = rows
+        .map(|r| {
+            let r = r.unwrap();
+            let kind = r.get("kind").unwrap().to_string();
+            format!(
+                "{kind}{}",
+                if r.get("prev").is_some() { "+prev" } else { "" }
+            )
+        })
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+/// A data steward creates, replaces and deletes a dataset; the catalogue follows, and each
+/// change is recorded internally with the description it replaced.
+#[tokio::test]
+async fn steward_creates_replaces_and_deletes_a_dataset() {
+    let app = TestApp::demo();
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    let iri = format!("{BASE}/datasets/api-test");
+    let catalog = format!("{BASE}/catalogs/{TRONDHEIM}");
+
+    let r = put(
+        &app,
+        "/api/datasets/api-test",
+        Some(&t),
+        "text/turtle",
+        &dataset(TRONDHEIM, "Først"),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.header("location"), iri);
+    assert_eq!(r.json()["created"], true);
+    assert!(r.json()["modified"].as_str().unwrap().starts_with("20"));
+    assert!(ask(&app, &format!("ASK {{ <{iri}> <http://purl.org/dc/terms/title> \"Først\"@nb ; <http://purl.org/dc/terms/modified> ?m . <{catalog}> <http://www.w3.org/ns/dcat#dataset> <{iri}> }}")).await);
+    // The record and what it owns are in the record's own graph.
+    assert!(
+        ask(
+            &app,
+            &format!("ASK {{ GRAPH <{iri}> {{ <{iri}#csv> ?p ?o }} }}")
+        )
+        .await
+    );
+
+    let r = put(
+        &app,
+        "/api/datasets/api-test",
+        Some(&t),
+        "text/turtle",
+        &dataset(TRONDHEIM, "Andre"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["created"], false);
+    assert!(!ask(&app, &format!("ASK {{ <{iri}> ?p \"Først\"@nb }}")).await);
+    assert!(ask(&app, &format!("ASK {{ <{iri}> ?p \"Andre\"@nb }}")).await);
+
+    let r = delete(&app, "/api/datasets/api-test", &t).await;
+    assert_eq!(r.status, 204, "{}", r.text());
+    assert!(
+        !ask(
+            &app,
+            &format!("ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
+        )
+        .await
+    );
+    // The other links of the catalogue stay.
+    assert!(ask(&app, &format!("ASK {{ <{catalog}> <http://www.w3.org/ns/dcat#dataset> <{BASE}/datasets/trondheim-barnehager> }}")).await);
+    delete(&app, "/api/datasets/api-test", &t)
+        .await
+        .assert_problem(404);
+
+    assert_eq!(
+        change_records(&app, &iri),
+        ["\"create\"", "\"delete\"+prev", "\"replace\"+prev"]
+    );
+    // The change records are internal.
+    assert!(
+        !ask(
+            &app,
+            "ASK { GRAPH ?g { ?c <https://w3id.org/samapne/ns#changedRecord> ?r } }"
+        )
+        .await
+    );
+}
+
+/// A first record of an organisation without a catalogue creates its catalogue.
+#[tokio::test]
+async fn first_record_creates_the_catalogue() {
+    let app = TestApp::demo();
+    // Digdir publishes coordinations and concepts in the demo, but has no dataset catalogue.
+    let catalog = format!("{BASE}/catalogs/{DIGDIR}");
+    assert!(!ask(&app, &format!("ASK {{ <{catalog}> ?p ?o }}")).await);
+    let t = token(&app, DIGDIR, &["data-steward"]);
+    let r = put(
+        &app,
+        "/api/datasets/digdir-test",
+        Some(&t),
+        "text/turtle",
+        &dataset(DIGDIR, "Digdir"),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let q = format!(
+        "ASK {{ <{catalog}> a <http://www.w3.org/ns/dcat#Catalog> ; <http://purl.org/dc/terms/title> ?t ; \
+         <http://purl.org/dc/terms/publisher> <{BASE}/organizations/{DIGDIR}> ; \
+         <http://www.w3.org/ns/dcat#dataset> <{BASE}/datasets/digdir-test> . FILTER(CONTAINS(STR(?t), \"Digitaliseringsdirektoratet\")) }}"
+    );
+    assert!(ask(&app, &q).await);
+}
+
+/// Invalid descriptions get a SHACL report in the asked format and language; nothing changes.
+#[tokio::test]
+async fn invalid_description_is_422_with_a_report_and_changes_nothing() {
+    let app = TestApp::demo();
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    let no_title = dataset(TRONDHEIM, "x").replace("dct:title \"x\"@nb ;", "");
+    let before = app.count_quads();
+
+    let r = put_with(
+        &app,
+        "/api/datasets/bad",
+        Some(&t),
+        "text/turtle",
+        &no_title,
+        &[("accept-language", "en")],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.header("content-type").starts_with("text/turtle"));
+    let report = r.text();
+    assert!(
+        report.contains("sh:ValidationReport") && report.contains("sh:conforms false"),
+        "{report}"
+    );
+    assert!(
+        report.contains("dct:title")
+            && report.contains("sh:focusNode <http://catalog.test/datasets/bad>"),
+        "{report}"
+    );
+    assert!(report.contains("@en"), "messages in English: {report}");
+
+    let r = put_with(
+        &app,
+        "/api/datasets/bad",
+        Some(&t),
+        "text/turtle",
+        &no_title,
+        &[("accept", "application/ld+json"), ("accept-language", "nn")],
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.header("content-type"), "application/ld+json");
+    let text = r.text();
+    assert!(
+        text.contains("ValidationReport") && text.contains("\"nn\""),
+        "{text}"
+    );
+
+    // A vocabulary term that is not in the shipped vocabulary.
+    let bad_theme = dataset(TRONDHEIM, "x").replace("data-theme/GOVE", "data-theme/NOPE");
+    let r = put(
+        &app,
+        "/api/datasets/bad",
+        Some(&t),
+        "text/turtle",
+        &bad_theme,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(
+        r.text().contains("sh:resultPath dcat:theme"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(app.count_quads(), before);
+}
+
+/// Each way a body can fail before validation has its own clear answer; nothing changes.
+#[tokio::test]
+async fn malformed_bodies_are_refused_with_problems() {
+    let app = TestApp::demo();
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    let good = dataset(TRONDHEIM, "x");
+    let before = app.count_quads();
+    let path = "/api/datasets/m";
+
+    put(&app, path, Some(&t), "application/pdf", &good)
+        .await
+        .assert_problem(415);
+    put(&app, path, Some(&t), "text/turtle; charset=latin1", &good)
+        .await
+        .assert_problem(415);
+    let r = put(
+        &app,
+        path,
+        Some(&t),
+        "text/turtle",
+        "<> a <http://www.w3.org/ns/dcat#Dataset\n.",
+    )
+    .await;
+    r.assert_problem(400);
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("request body:"),
+        "{}",
+        r.text()
+    );
+    put(&app, "/api/datasets/a%20b", Some(&t), "text/turtle", &good)
+        .await
+        .assert_problem(400);
+    put(&app, "/api/widgets/x", Some(&t), "text/turtle", &good)
+        .await
+        .assert_problem(404);
+
+    // Not the type the address asks for.
+    let r = put(&app, "/api/data-services/m", Some(&t), "text/turtle", &good).await;
+    r.assert_problem(422);
+    assert!(r.text().contains("dcat:DataService"));
+    // Describing another record too.
+    let other = format!(
+        "{good}\n<../datasets/trondheim-barnehager> <http://purl.org/dc/terms/title> \"Kapret\"@nb ."
+    );
+    let r = put(&app, path, Some(&t), "text/turtle", &other).await;
+    r.assert_problem(422);
+    assert!(r.text().contains("trondheim-barnehager"), "{}", r.text());
+    // A predicate RDF/XML cannot write (harvesters fail on the whole catalogue).
+    let unsplittable = format!("{good}\n<> <http://example.org/terms/> \"x\" .");
+    put(&app, path, Some(&t), "text/turtle", &unsplittable)
+        .await
+        .assert_problem(422);
+    // Two publishers.
+    let two =
+        format!("{good}\n<> <http://purl.org/dc/terms/publisher> <../organizations/{BODO}> .");
+    put(&app, path, Some(&t), "text/turtle", &two)
+        .await
+        .assert_problem(422);
+
+    assert_eq!(app.count_quads(), before);
+}
+
+/// Without a token: 401; wrong role or organisation: 403; nothing changes.
+#[tokio::test]
+async fn unauthenticated_and_forbidden_writes_change_nothing() {
+    let app = TestApp::demo();
+    let steward_bodo = token(&app, BODO, &["data-steward"]);
+    let legal_trondheim = token(&app, TRONDHEIM, &["legal", "data-owner"]);
+    let steward_trondheim = token(&app, TRONDHEIM, &["data-steward"]);
+    let before = app.count_quads();
+    let body = dataset(TRONDHEIM, "x");
+
+    let r = put(&app, "/api/datasets/x", None, "text/turtle", &body).await;
+    r.assert_problem(401);
+    assert!(r.header("www-authenticate").starts_with("Bearer"));
+    put(
+        &app,
+        "/api/datasets/x",
+        Some("smp_unknown"),
+        "text/turtle",
+        &body,
+    )
+    .await
+    .assert_problem(401);
+    // Bodø's steward cannot publish for Trondheim...
+    put(
+        &app,
+        "/api/datasets/x",
+        Some(&steward_bodo),
+        "text/turtle",
+        &body,
+    )
+    .await
+    .assert_problem(403);
+    // ...nor take over Trondheim's record by naming Bodø as its publisher...
+    let takeover = dataset(BODO, "Kapret");
+    let r = put(
+        &app,
+        "/api/datasets/trondheim-barnehager",
+        Some(&steward_bodo),
+        "text/turtle",
+        &takeover,
+    )
+    .await;
+    r.assert_problem(403);
+    assert!(r.text().contains("is published by"), "{}", r.text());
+    // ...nor delete it.
+    delete(&app, "/api/datasets/trondheim-barnehager", &steward_bodo)
+        .await
+        .assert_problem(403);
+    // The wrong role in the right organisation.
+    put(
+        &app,
+        "/api/datasets/x",
+        Some(&legal_trondheim),
+        "text/turtle",
+        &body,
+    )
+    .await
+    .assert_problem(403);
+    // Coordinations need the coordinator role.
+    let r = put(
+        &app,
+        "/api/coordinations/x",
+        Some(&steward_trondheim),
+        "text/turtle",
+        &body,
+    )
+    .await;
+    r.assert_problem(403);
+    assert!(r.text().contains("coordinator"));
+
+    assert_eq!(app.count_quads(), before);
+}
+
+/// JSON-LD, RDF/XML and N-Triples bodies are read like Turtle.
+#[tokio::test]
+async fn other_body_formats() {
+    let app = TestApp::demo();
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    let turtle = dataset(TRONDHEIM, "Format");
+    let iri = format!("{BASE}/datasets/fmt");
+    let triples = samapne::import::parse(
+        turtle.as_bytes(),
+        oxigraph::io::RdfFormat::Turtle,
+        &iri,
+        "t",
+        String::new,
+    )
+    .unwrap();
+    for (ctype, format) in [
+        (
+            "application/ld+json",
+            oxigraph::io::RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+        ),
+        ("application/rdf+xml", oxigraph::io::RdfFormat::RdfXml),
+        ("application/n-triples", oxigraph::io::RdfFormat::NTriples),
+    ] {
+        let mut ser = oxigraph::io::RdfSerializer::from_format(format).for_writer(Vec::new());
+        for t in &triples {
+            ser.serialize_triple(t).unwrap();
+        }
+        let body = String::from_utf8(ser.finish().unwrap()).unwrap();
+        let r = put(&app, "/api/datasets/fmt", Some(&t), ctype, &body).await;
+        assert!(matches!(r.status, 200 | 201), "{ctype}: {}", r.text());
+    }
+    assert!(
+        ask(
+            &app,
+            &format!("ASK {{ <{iri}> <http://purl.org/dc/terms/title> \"Format\"@nb }}")
+        )
+        .await
+    );
+}
+
+/// A record imported as a draft becomes public when a valid write replaces it; the draft and
+/// its report are gone from the internal store.
+#[tokio::test]
+async fn a_valid_write_replaces_a_draft() {
+    let app = TestApp::demo();
+    let iri = format!("{BASE}/datasets/drafted");
+    let draft = dataset(TRONDHEIM, "Utkast")
+        .replace("<>", &format!("<{iri}>"))
+        .replace("<#", &format!("<{iri}#"))
+        .replace("<../organizations/", &format!("<{BASE}/organizations/"))
+        .replace(
+            "dct:description \"Et datasett skrevet gjennom API-et.\"@nb ;",
+            "",
+        );
+    let file = app.dir.path().join("draft.ttl");
+    std::fs::write(&file, draft).unwrap();
+    let summary = samapne::import::import_files(app.store(), &[&file], BASE, true).unwrap();
+    assert_eq!(summary.drafts, 1);
+    assert!(!ask(&app, &format!("ASK {{ <{iri}> ?p ?o }}")).await);
+    let internal_graph = |g: &str| {
+        app.store()
+            .internal
+            .contains_named_graph(&oxigraph::model::NamedNode::new(g).unwrap())
+            .unwrap()
+    };
+    assert!(internal_graph(&iri));
+
+    // Another organisation cannot claim the draft.
+    let bodo = token(&app, BODO, &["data-steward"]);
+    put(
+        &app,
+        "/api/datasets/drafted",
+        Some(&bodo),
+        "text/turtle",
+        &dataset(BODO, "x"),
+    )
+    .await
+    .assert_problem(403);
+
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    let r = put(
+        &app,
+        "/api/datasets/drafted",
+        Some(&t),
+        "text/turtle",
+        &dataset(TRONDHEIM, "Ferdig"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        200,
+        "replacing a draft is not a creation: {}",
+        r.text()
+    );
+    assert!(ask(&app, &format!("ASK {{ <{iri}> ?p \"Ferdig\"@nb }}")).await);
+    assert!(!internal_graph(&iri));
+    assert!(!internal_graph(&format!("urn:samapne:draft-report:{iri}")));
+}
+
+/// The OpenAPI document is valid JSON, OpenAPI 3, and documents every write route.
+#[tokio::test]
+async fn openapi_documents_every_route() {
+    let app = TestApp::empty();
+    let r = app.get("/api/openapi.json", None).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), "application/json");
+    let doc = r.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert_eq!(doc["servers"][0]["url"], BASE);
+    for kind in samapne::domain::Kind::ALL {
+        let path = &doc["paths"][format!("/api/{}/{{id}}", kind.segment())];
+        for method in ["put", "delete"] {
+            assert!(
+                path[method]["responses"].is_object(),
+                "{} {method}",
+                kind.segment()
+            );
+        }
+        assert!(path["put"]["responses"]["422"].is_object());
+    }
+}
