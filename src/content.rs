@@ -16,6 +16,10 @@ pub const ONTOLOGIES: &[(&str, &str)] = &[
         "ontologies/lifecycle.ttl",
         include_str!("../ontologies/lifecycle.ttl"),
     ),
+    (
+        "ontologies/profile-classes.ttl",
+        include_str!("../ontologies/profile-classes.ttl"),
+    ),
 ];
 
 /// The demo: Trondheim and Bodø, their catalogues, coordinations and concepts (`demo/*.ttl`).
@@ -67,15 +71,24 @@ pub fn load_ontologies(store: &Store) -> Result<ImportSummary, ImportError> {
     load_embedded(store, ONTOLOGIES, "https://w3id.org/samapne/")
 }
 
-/// The vocabularies as one in-memory graph (for validation).
-pub fn vocabulary_graph() -> oxigraph::model::Graph {
+/// The reference data validation adds to every data graph: the vocabularies (for
+/// `skos:inScheme` checks) and our ontologies (for the profiles' subclass axioms).
+/// The embedded files are parsed in tests, so a failure here is a build defect.
+pub fn reference_graph() -> oxigraph::model::Graph {
     let mut g = oxigraph::model::Graph::new();
-    for (_, text) in VOCABULARIES {
-        for q in oxigraph::io::RdfParser::from_format(RdfFormat::NTriples)
+    let files = VOCABULARIES
+        .iter()
+        .map(|(_, t)| (RdfFormat::NTriples, *t))
+        .chain(ONTOLOGIES.iter().map(|(_, t)| (RdfFormat::Turtle, *t)));
+    for (format, text) in files {
+        for q in oxigraph::io::RdfParser::from_format(format)
+            .with_base_iri("https://w3id.org/samapne/")
+            .expect("constant base IRI")
             .for_slice(text.as_bytes())
-            .flatten()
         {
-            g.insert(&oxigraph::model::Triple::from(q));
+            g.insert(&oxigraph::model::Triple::from(
+                q.expect("embedded reference data parses (tested)"),
+            ));
         }
     }
     g

@@ -6,7 +6,7 @@ use samapne::shacl;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn parse_into(graph: &mut Graph, path: &Path) {
+pub fn parse_into(graph: &mut Graph, path: &Path) {
     let format = samapne::import::format_of(path).unwrap_or(RdfFormat::Turtle);
     let base = format!("file://{}", path.display());
     for q in RdfParser::from_format(format)

@@ -528,3 +528,82 @@ async fn openapi_documents_every_route() {
         assert!(path["put"]["responses"]["422"].is_object());
     }
 }
+
+/// Concepts (SKOS-AP-NO-Begrep 2) and information models (ModellDCAT-AP-NO 1.3) are checked by
+/// their profiles' shapes; a concept gets an `xsd:date` modification date, as its profile asks.
+#[tokio::test]
+async fn concepts_and_models_are_validated_by_their_profiles() {
+    let app = TestApp::demo();
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    let concept = format!(
+        r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<> a skos:Concept ;
+    dct:identifier <> ;
+    skos:prefLabel "lekeplass"@nb, "leikeplass"@nn ;
+    skos:definition "Område for lek, med apparater, som kommunen drifter."@nb ;
+    dct:publisher <../organizations/{TRONDHEIM}> ;
+    dcat:contactPoint <#contact> .
+<#contact> a vcard:Organization ; vcard:hasEmail <mailto:post@example.no> .
+"#
+    );
+    let r = put(
+        &app,
+        "/api/concepts/lekeplass",
+        Some(&t),
+        "text/turtle",
+        &concept,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let iri = format!("{BASE}/concepts/lekeplass");
+    assert!(ask(&app, &format!("ASK {{ <{iri}> <http://purl.org/dc/terms/modified> ?m FILTER(DATATYPE(?m) = <http://www.w3.org/2001/XMLSchema#date>) }}")).await);
+    // Without the Nynorsk term: the profile's qualified count on skos:prefLabel refuses it.
+    let no_nn = concept.replace(", \"leikeplass\"@nn", "");
+    let r = put_with(
+        &app,
+        "/api/concepts/lekeplass",
+        Some(&t),
+        "text/turtle",
+        &no_nn,
+        &[("accept-language", "en")],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("Nynorsk"), "{}", r.text());
+
+    let model = format!(
+        r#"@prefix dct: <http://purl.org/dc/terms/> .
+@prefix modelldcatno: <https://data.norge.no/vocabulary/modelldcatno#> .
+<> a modelldcatno:InformationModel ;
+    dct:title "Lekeplasser"@nb ;
+    dct:publisher <../organizations/{TRONDHEIM}> ;
+    modelldcatno:containsModelElement <#Lekeplass> .
+<#Lekeplass> a modelldcatno:ObjectType ; dct:title "Lekeplass"@nb .
+"#
+    );
+    let r = put(
+        &app,
+        "/api/models/lekeplasser",
+        Some(&t),
+        "text/turtle",
+        &model,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    // A model element without a title fails (through the subclass axioms, an object type is a
+    // model element).
+    let untitled = model.replace(" ; dct:title \"Lekeplass\"@nb", "");
+    let r = put(
+        &app,
+        "/api/models/lekeplasser",
+        Some(&t),
+        "text/turtle",
+        &untitled,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("lekeplasser#Lekeplass"), "{}", r.text());
+}

@@ -79,6 +79,12 @@ impl Kind {
         }
     }
 
+    /// Whether `dct:modified` must be an `xsd:date` (SKOS-AP-NO-Begrep allows nothing finer);
+    /// the other profiles take an `xsd:dateTime`.
+    pub fn modified_is_date(self) -> bool {
+        self == Self::Concept
+    }
+
     /// The property that links the organisation's catalogue `/catalogs/{orgnr}` to records of
     /// this kind. Concepts and models have their own harvest documents, not this catalogue.
     pub fn catalog_link(self) -> Option<NamedNodeRef<'static>> {

@@ -116,11 +116,17 @@ pub fn put(
     {
         Some(t) => literal_value(&t.object),
         None => {
-            let now = now_utc();
+            let mut now = now_utc();
+            let datatype = if kind.modified_is_date() {
+                now.truncate(10); // YYYY-MM-DD
+                xsd::DATE
+            } else {
+                xsd::DATE_TIME
+            };
             triples.push(Triple::new(
                 iri.clone(),
                 DCT_MODIFIED,
-                Literal::new_typed_literal(&now, xsd::DATE_TIME),
+                Literal::new_typed_literal(&now, datatype),
             ));
             now
         }
