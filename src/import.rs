@@ -41,9 +41,15 @@ pub enum ImportError {
 pub struct ImportSummary {
     pub files: usize,
     pub triples: usize,
+    /// Typed records (catalogues, datasets, concepts, ...) among the graphs written.
     pub records: usize,
-    /// Records kept as internal drafts (with `--as-drafts`).
+    /// Records kept as internal drafts (with `--as-drafts`); invalid other resources are
+    /// kept as drafts too, but not counted here.
     pub drafts: usize,
+    /// Graphs of resources that are not records (untyped IRIs nobody in the files links to).
+    pub others: usize,
+    /// Triples about terms of the shipped vocabularies, which are kept as shipped.
+    pub ignored: usize,
     /// Per-record verdicts (empty for unvalidated loads).
     pub verdicts: Vec<RecordVerdict>,
 }
@@ -106,6 +112,20 @@ pub fn parse(
         .map_err(|e| ImportError::Unreadable(format!("invalid base IRI: {e}")))?
         .rename_blank_nodes();
     let mut triples = Vec::new();
+    // RDF/XML is read whole so that `xml:lang=""` can be rewritten (see `legacy`).
+    let mut xml = String::new();
+    let reader: Box<dyn Read + '_> = if format == RdfFormat::RdfXml {
+        let mut reader = reader;
+        reader
+            .read_to_string(&mut xml)
+            .map_err(|e| ImportError::Unreadable(format!("{name}: {e}")))?;
+        if let std::borrow::Cow::Owned(fixed) = crate::legacy::rdfxml_empty_lang(&xml) {
+            xml = fixed;
+        }
+        Box::new(xml.as_bytes())
+    } else {
+        Box::new(reader)
+    };
     for quad in parser.for_reader(reader) {
         match quad {
             Ok(q) => triples.push(Triple::from(q)),
@@ -113,19 +133,48 @@ pub fn parse(
                 return Err(ImportError::Unreadable(format!("{name}: {e}")));
             }
             Err(RdfParseError::Syntax(e)) => {
-                let mut msg = format!("{name}: {e}");
-                if let Some(loc) = e.location() {
-                    let line_no = loc.start.line as usize; // zero-based
-                    msg = format!("{name}:{}:{}: {e}", line_no + 1, loc.start.column + 1);
-                    if let Some(line) = source().lines().nth(line_no) {
-                        msg.push_str(&format!("\n  | {}", line.trim_end()));
+                let text = source();
+                // The RDF/XML parser gives no position; its message quotes the offending text,
+                // so find that instead.
+                let at = e
+                    .location()
+                    .map(|l| (l.start.line as usize, l.start.column as usize))
+                    .or_else(|| quoted(&e.to_string()).and_then(|q| position_of(&text, q)));
+                let msg = match at {
+                    Some((line_no, column)) => {
+                        let line = text.lines().nth(line_no).unwrap_or_default();
+                        format!(
+                            "{name}:{}:{}: {e}\n  | {}",
+                            line_no + 1,
+                            column + 1,
+                            line.trim_end()
+                        )
                     }
-                }
+                    None => format!("{name}: {e}"),
+                };
                 return Err(ImportError::Syntax(msg));
             }
         }
     }
     Ok(triples)
+}
+
+/// The first non-empty '…' quotation in a parser message.
+fn quoted(message: &str) -> Option<&str> {
+    let start = message.find('\'')? + 1;
+    let len = message[start..].find('\'')?;
+    (len > 0).then(|| &message[start..start + len])
+}
+
+/// Zero-based line and column (in characters) of the first occurrence of `needle`.
+fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let at = text.find(needle)?;
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count();
+    Some((line, column))
 }
 
 /// Imports `files`: everything is parsed and validated before anything is written.
@@ -144,6 +193,11 @@ pub fn import_files(
     for f in files {
         triples.extend(read_file(f.as_ref(), &base_iri)?);
     }
+    // Legacy catalogues often restate EU vocabulary terms; the shipped tables stay the truth.
+    let validator = crate::validate::Validator::ours();
+    let before = triples.len();
+    triples.retain(|t| !validator.is_reference(&t.subject.clone().into()));
+    let ignored = before - triples.len();
     let part = records::partition(triples);
     let verdicts = judge(store, &part, "nb")?;
     let invalid: Vec<&RecordVerdict> = verdicts.iter().filter(|v| !v.valid).collect();
@@ -172,11 +226,14 @@ pub fn import_files(
         }
     }
     store.write(public, internal)?;
+    let records = verdicts.iter().filter(|v| v.is_record).count();
     Ok(ImportSummary {
         files: files.len(),
         triples: count,
-        records: verdicts.len(),
-        drafts: invalid.len(),
+        records,
+        drafts: invalid.iter().filter(|v| v.is_record).count(),
+        others: verdicts.len() - records,
+        ignored,
         verdicts,
     })
 }
@@ -185,6 +242,8 @@ pub fn import_files(
 #[derive(Debug, Clone)]
 pub struct RecordVerdict {
     pub record: NamedNode,
+    /// Typed with a record class; `false` for another resource stored in a graph of its own.
+    pub is_record: bool,
     pub valid: bool,
     pub violations: usize,
     pub warnings: usize,
@@ -219,6 +278,12 @@ pub fn judge(
             .keys()
             .map(|r| (r.clone(), Vec::new()))
             .collect();
+    let typed: std::collections::HashSet<&NamedNode> = part
+        .graphs
+        .iter()
+        .filter(|(r, triples)| records::is_record(r, triples))
+        .map(|(r, _)| r)
+        .collect();
     for r in report
         .results
         .iter()
@@ -250,6 +315,7 @@ pub fn judge(
                 crate::shacl::Report { results }.to_graph(Some(validator.shapes_graph()), lang);
             RecordVerdict {
                 valid: violations + warnings == 0,
+                is_record: typed.contains(&record),
                 record,
                 violations,
                 warnings,

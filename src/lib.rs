@@ -16,7 +16,7 @@
 //! - [`error`]: one error type, mapped to HTTP (problem+json) in one place.
 //!
 //! Around them: [`auth`] (bearer tokens → who is calling), [`cli`] (the command line), [`app`]
-//! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out), [`content`] (the
+//! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out; [`legacy`] rewrites what real files need), [`content`] (the
 //! embedded ontologies and demo), [`metrics`] (Prometheus counters).
 pub mod app;
 pub mod auth;
@@ -28,6 +28,7 @@ pub mod error;
 pub mod export;
 pub mod http;
 pub mod import;
+pub mod legacy;
 pub mod metrics;
 pub mod queries;
 pub mod records;

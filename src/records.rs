@@ -113,6 +113,16 @@ pub fn partition(triples: Vec<Triple>) -> Partition {
     part
 }
 
+/// Whether `graph`'s triples type `iri` with a record class (rule 3 also makes graphs for
+/// untyped IRIs nobody links to: those are stored, but are not records).
+pub fn is_record(iri: &NamedNode, triples: &[Triple]) -> bool {
+    triples.iter().any(|t| {
+        t.predicate == rdf::TYPE
+            && t.subject.as_ref() == iri.as_ref().into()
+            && matches!(&t.object, Term::NamedNode(c) if RECORD_CLASSES.contains(&c.as_str()))
+    })
+}
+
 fn is_part_of(iri: &str, record: &str) -> bool {
     iri.len() > record.len()
         && iri.starts_with(record)

@@ -115,15 +115,29 @@ fn import(args: ImportArgs) -> CmdResult {
         }
         Err(e) => return Err((2, format!("{e}\nnothing was imported"))),
     };
+    // One line per record; other resources only when they could not be published.
     for v in &summary.verdicts {
-        if v.valid {
+        let other = if v.is_record { "" } else { " (not a record)" };
+        if v.valid && v.is_record {
             println!("valid  {}", v.record);
-        } else {
+        } else if !v.valid {
             println!(
-                "draft  {} ({} violations, {} warnings)",
+                "draft  {}{other} ({} violations, {} warnings)",
                 v.record, v.violations, v.warnings
             );
         }
+    }
+    if summary.others > 0 {
+        eprintln!(
+            "{} other resources (described, but not typed as records) stored in graphs of their own",
+            summary.others
+        );
+    }
+    if summary.ignored > 0 {
+        eprintln!(
+            "{} triples about terms of the shipped vocabularies ignored (the shipped ones stay)",
+            summary.ignored
+        );
     }
     println!(
         "imported {} triples in {} records from {} files: {} public, {} drafts",

@@ -63,6 +63,11 @@ impl Validator {
         })
     }
 
+    /// Whether the shipped vocabularies or ontologies describe `term`.
+    pub fn is_reference(&self, term: &Term) -> bool {
+        self.reference_subjects.contains(term)
+    }
+
     /// The shapes graph (for copying paths into reports).
     pub fn shapes_graph(&self) -> &Graph {
         &self.shapes.graph

@@ -382,3 +382,41 @@ fn token_create() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
 }
+
+/// Syntax errors real files have point at the offending text: an IRI with a space in RDF/XML
+/// (whose parser gives no position) and FDK's deliberately broken harvest fixture (Turtle).
+#[test]
+fn syntax_errors_in_real_files_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let rdf = dir.path().join("bad.rdf");
+    std::fs::write(
+        &rdf,
+        "<?xml version=\"1.0\"?>\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns:v=\"http://e.org/\">\n<rdf:Description rdf:about=\"http://e.org/a\">\n  <v:p rdf:resource=\"http://e.org/a b\"/>\n</rdf:Description>\n</rdf:RDF>\n",
+    )
+    .unwrap();
+    let out = import(&data, &[], &[&rdf]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.rdf:4:"), "{err}");
+    assert!(
+        err.contains("|   <v:p rdf:resource=\"http://e.org/a b\"/>"),
+        "{err}"
+    );
+
+    let fdk = crate::util::shared().join(
+        "corpus/dcat-ap-no/fixtures/fdk-dataservice-harvester/harvest_response_with_errors.ttl",
+    );
+    let out = import(&data, &[], &[&fdk]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("harvest_response_with_errors.ttl:11:9:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("|         a              dcat:Catalog ;"),
+        "{err}"
+    );
+    assert_eq!(quads(&data), 0);
+}

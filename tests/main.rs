@@ -10,6 +10,8 @@ mod cli;
 mod demo;
 // Public reads cannot see internal graphs, whatever the query names.
 mod isolation;
+// The real legacy catalogues: import --as-drafts, verdicts checked independently.
+mod real_corpus;
 // SKOS-AP-NO and ModellDCAT-AP-NO: official examples vs pySHACL, broken copies, the demo.
 mod profiles;
 // Timeouts, worker pool and result caps of the SPARQL endpoint.
