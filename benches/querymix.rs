@@ -236,14 +236,7 @@ impl Conn {
     }
 }
 
-/// Peak resident set size of this process (Linux), in MB.
+/// Peak resident set size of this process, in MB.
 fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
+    samapne::metrics::peak_rss_bytes() / (1024 * 1024)
 }

@@ -1,5 +1,6 @@
 //! Validation of records: our shapes (`shapes/*.ttl`) over the record, the records it links
 //! to, and the shipped vocabularies. The SHACL engine itself is in [`crate::shacl`].
+use crate::shacl::data::DataGraph;
 use crate::shacl::shapes::{Shapes, ShapesError};
 use crate::shacl::{self, Report};
 use crate::store::Store;
@@ -77,11 +78,17 @@ impl Validator {
     /// data's own terms are dropped (they are context, not what is being validated, even when
     /// the store's copy of them was added to `data` as context).
     pub fn validate(&self, data: &Graph) -> Report {
-        let mut all = self.reference.clone();
-        for t in data {
-            all.insert(t);
-        }
-        let mut report = shacl::validate(&self.shapes, &all);
+        self.validate_triples(data.iter().map(|t| t.into_owned()))
+    }
+
+    /// [`Validator::validate`] for triples as they come (from a parser): no intermediate
+    /// graph is built, which keeps a large corpus small in memory.
+    pub fn validate_triples(&self, data: impl IntoIterator<Item = Triple>) -> Report {
+        let all = DataGraph::new(self.reference.iter().map(|t| t.into_owned()).chain(data));
+        self.finish(shacl::engine::validate(&self.shapes, &all))
+    }
+
+    fn finish(&self, mut report: Report) -> Report {
         report
             .results
             .retain(|r| !self.reference_subjects.contains(&r.focus));

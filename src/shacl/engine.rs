@@ -1,15 +1,16 @@
 //! Evaluating compiled shapes on a data graph (SHACL Core, sections 2–4 of the spec).
+use super::data::DataGraph;
 use super::shapes::{Constraint, Path, Shapes, Target};
 use super::{Report, ValidationResult};
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{Graph, Literal, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
+use oxigraph::model::{Literal, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 /// Validates `data` against every shape's targets.
-pub fn validate(shapes: &Shapes, data: &Graph) -> Report {
+pub fn validate(shapes: &Shapes, data: &DataGraph) -> Report {
     let v = Validator {
         shapes,
         data,
@@ -38,7 +39,7 @@ pub fn validate(shapes: &Shapes, data: &Graph) -> Report {
 
 struct Validator<'a> {
     shapes: &'a Shapes,
-    data: &'a Graph,
+    data: &'a DataGraph,
     /// (shape, node) → conforms; shared shapes (vocabulary checks) are evaluated once per node.
     conforms_memo: RefCell<HashMap<(usize, Term), bool>>,
     /// (shape, node) pairs being checked, so recursive shapes terminate (assumed to conform).

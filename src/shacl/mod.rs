@@ -7,8 +7,9 @@
 //! `sh:closed`), severities and messages. Unknown predicates are ignored, as pySHACL does.
 //!
 //! - [`shapes`]: compiles a shapes graph into indexed [`shapes::Shape`]s.
-//! - [`engine`]: evaluates them on an in-memory data graph.
+//! - [`engine`]: evaluates them on an in-memory data graph ([`data::DataGraph`]).
 //! - [`Report`]: the results, as a standard `sh:ValidationReport` graph.
+pub mod data;
 pub mod engine;
 pub mod shapes;
 
@@ -160,5 +161,5 @@ pub fn compile_turtle(texts: &[&str]) -> Result<shapes::Shapes, shapes::ShapesEr
 
 /// Validates `data` against `shapes`.
 pub fn validate(shapes: &shapes::Shapes, data: &Graph) -> Report {
-    engine::validate(shapes, data)
+    engine::validate(shapes, &data::DataGraph::from_refs(data))
 }
