@@ -12,6 +12,8 @@ pub struct AppState {
     /// Timeout, result cap and worker pool of the SPARQL endpoint.
     pub limits: Limits,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Harvest documents as last built, per format.
+    pub harvest: Arc<crate::http::harvest::HarvestCache>,
 }
 
 /// Validated server settings (from `cli::ServeArgs`).
@@ -29,6 +31,7 @@ impl AppState {
             config: Arc::new(config),
             limits,
             metrics: Default::default(),
+            harvest: Default::default(),
         }
     }
 }

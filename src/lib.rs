@@ -7,6 +7,7 @@
 //! - [`conneg`]: content negotiation; the only place that knows media types.
 //! - [`domain`]: the rules for changing records (write API: roles, organisations, SHACL,
 //!   catalogue links, change records), independent of HTTP.
+//! - [`harvest`]: the harvest documents (one per organisation and kind), deterministic.
 //! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
 //! - [`queries`]: the SPARQL text of every query we run, from `queries/*.rq`.
 //! - [`records`]: which record (and so which named graph) each triple belongs to.
@@ -26,6 +27,7 @@ pub mod content;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod harvest;
 pub mod http;
 pub mod import;
 pub mod legacy;

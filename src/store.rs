@@ -23,6 +23,7 @@ use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef,
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator, Variable};
 use oxigraph::store::{StorageError, Store as OxStore};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The graph in the internal store that holds journal entries of unfinished public writes.
@@ -43,6 +44,8 @@ pub struct Store {
     /// Held across a read-modify-write of records (the API's writes), so that two writers
     /// cannot both read a catalogue, each add a link, and lose one.
     write_lock: Arc<Mutex<()>>,
+    /// Bumped by every write: caches of derived documents (harvest) compare it.
+    generation: Arc<AtomicU64>,
 }
 
 /// The internal graph that holds the validation report of the draft of `record`.
@@ -82,6 +85,7 @@ impl Store {
             internal: OxStore::open(dir.join("internal"))?,
             dir: Some(dir.to_owned()),
             write_lock: Arc::default(),
+            generation: Arc::default(),
         };
         store.replay_journal()?;
         Ok(store)
@@ -94,6 +98,7 @@ impl Store {
             internal: OxStore::new()?,
             dir: None,
             write_lock: Arc::default(),
+            generation: Arc::default(),
         })
     }
 
@@ -101,6 +106,11 @@ impl Store {
     pub fn lock_writes(&self) -> MutexGuard<'_, ()> {
         // A writer that panicked left no partial state (writes are transactions).
         self.write_lock.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A number that changes whenever anything was written through this handle.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// Bytes used on disk by both databases (for `/metrics`).
@@ -115,6 +125,19 @@ impl Store {
     /// transaction; then the entry is removed. A crash between the two leaves the entry, which
     /// [`Store::open`] applies again (replacing a graph twice is harmless).
     pub fn write(
+        &self,
+        public: Vec<GraphWrite>,
+        internal: Vec<GraphWrite>,
+    ) -> Result<(), StorageError> {
+        // Bumped before and after: a reader that saw the old generation cannot cache a
+        // document built from a half-applied write under the new one.
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        let result = self.write_both(public, internal);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        result
+    }
+
+    fn write_both(
         &self,
         public: Vec<GraphWrite>,
         internal: Vec<GraphWrite>,

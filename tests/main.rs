@@ -14,6 +14,8 @@ mod isolation;
 mod real_corpus;
 // SKOS-AP-NO and ModellDCAT-AP-NO: official examples vs pySHACL, broken copies, the demo.
 mod profiles;
+// Harvest documents: pySHACL, rdflib in every format, HTTP semantics, paging, edits.
+mod harvest;
 // Timeouts, worker pool and result caps of the SPARQL endpoint.
 mod limits;
 // Our SHACL engine on the official shapes and test suites.

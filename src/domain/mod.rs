@@ -86,12 +86,14 @@ impl Kind {
     }
 
     /// The property that links the organisation's catalogue `/catalogs/{orgnr}` to records of
-    /// this kind. Concepts and models have their own harvest documents, not this catalogue.
+    /// this kind. Concepts and models have their own harvest documents, and coordinations
+    /// are listed in the national `/coordinations` catalogue only (a harvester that saw a
+    /// series in two catalogues would count it twice or as moved).
     pub fn catalog_link(self) -> Option<NamedNodeRef<'static>> {
         match self {
-            Self::Dataset | Self::Coordination => Some(DCAT_DATASET),
+            Self::Dataset => Some(DCAT_DATASET),
             Self::DataService => Some(DCAT_SERVICE),
-            Self::Concept | Self::Model => None,
+            Self::Concept | Self::Model | Self::Coordination => None,
         }
     }
 }

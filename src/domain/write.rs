@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 const SAMAPNE: &str = "https://w3id.org/samapne/ns#";
 const PROV: &str = "http://www.w3.org/ns/prov#";
 const DCT: &str = "http://purl.org/dc/terms/";
+const AS: &str = "https://www.w3.org/ns/activitystreams#";
 const FOAF_NAME: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://xmlns.com/foaf/0.1/name");
 
 /// Why a write was refused. Nothing was stored in any case.
@@ -160,6 +161,11 @@ pub fn put(
     };
     let mut internal = vec![change_record(who, iri, action, &existing)];
     internal.extend(existing.draft_removal(iri));
+    // A record written again is no longer gone.
+    internal.push(GraphWrite {
+        graph: tombstone_graph(iri),
+        quads: None,
+    });
     store.write(public, internal)?;
     Ok(Outcome {
         iri: iri.clone(),
@@ -203,8 +209,50 @@ pub fn delete(
     }
     let mut internal = vec![change_record(who, iri, "delete", &existing)];
     internal.extend(existing.draft_removal(iri));
+    if existing.public.is_some() {
+        internal.push(tombstone(iri, kind));
+    }
     store.write(public, internal)?;
     Ok(())
+}
+
+/// The internal graph that remembers that a public record was deleted (its IRI answers
+/// `410 Gone`, and harvesters see a tombstone).
+pub fn tombstone_graph(iri: &NamedNode) -> NamedNode {
+    NamedNode::new_unchecked(format!("urn:samapne:tombstone:{}", iri.as_str()))
+}
+
+/// The tombstone of `iri`: an ActivityStreams `as:Tombstone` with its former type and the
+/// time of deletion, which is all that may be said about it publicly.
+fn tombstone(iri: &NamedNode, kind: Kind) -> GraphWrite {
+    let as_ = |local: &str| NamedNode::new_unchecked(format!("{AS}{local}"));
+    GraphWrite::replace(
+        tombstone_graph(iri),
+        [
+            Triple::new(iri.clone(), rdf::TYPE, as_("Tombstone")),
+            Triple::new(iri.clone(), as_("formerType"), kind.class()),
+            Triple::new(
+                iri.clone(),
+                as_("deleted"),
+                Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
+            ),
+        ],
+    )
+}
+
+/// The tombstone triples of `iri`, if it was deleted.
+pub fn tombstone_of(store: &Store, iri: &NamedNode) -> Result<Vec<Triple>, StorageError> {
+    let graph = tombstone_graph(iri);
+    store
+        .internal
+        .quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        )
+        .map(|q| q.map(Triple::from))
+        .collect()
 }
 
 fn require_role(who: &Principal, kind: Kind) -> Result<(), WriteError> {

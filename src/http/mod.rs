@@ -1,6 +1,8 @@
 //! The router: every route in one list, grouped by who uses it, and the layers around them.
 mod api;
+pub mod harvest;
 mod ops;
+mod records;
 mod sparql;
 
 use crate::app::AppState;
@@ -16,6 +18,7 @@ use axum::routing::{get, put};
 use std::sync::Arc;
 use std::time::Instant;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -31,6 +34,17 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/yasgui/{file}", get(ops::yasgui_asset))
         // SPARQL 1.1 Protocol (query only)
         .route("/sparql", get(sparql::get).post(sparql::post))
+        // Harvest documents (Felles datakatalog, data.europa.eu, CKAN)
+        .route("/catalogs/{orgnr}", get(harvest::datasets))
+        .route("/catalogs/{orgnr}/{kind}", get(harvest::other))
+        .route("/coordinations", get(harvest::coordinations))
+        // Records at their IRIs
+        .route("/datasets/{id}", get(records::record))
+        .route("/data-services/{id}", get(records::record))
+        .route("/concepts/{id}", get(records::record))
+        .route("/models/{id}", get(records::record))
+        .route("/coordinations/{id}", get(records::record))
+        .route("/organizations/{orgnr}", get(records::record))
         // Write API (bearer tokens)
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/{kind}/{id}", put(api::put).delete(api::delete))
@@ -38,8 +52,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(problem_for_bare_errors))
         .layer(RequestBodyLimitLayer::new(body_limit))
-        // Compresses only when the client sent Accept-Encoding.
-        .layer(CompressionLayer::new())
+        // Compresses only when the client sent Accept-Encoding, and never harvest documents,
+        // which carry their own gzip with an exact Content-Length.
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(|_, _, _: &_, ext: &axum::http::Extensions| harvest::compressible(ext)),
+            ),
+        )
         .layer(middleware::from_fn_with_state(metrics, observe))
         // One INFO line per request with method, path, status and latency.
         .layer(

@@ -1,0 +1,339 @@
+//! Harvest URLs over HTTP: exactly the format asked for, complete with `Content-Length`,
+//! strong `ETag` and `Last-Modified`, `304`, `HEAD`, gzip only when asked, no redirects.
+//!
+//! Unpaged documents are cached per format and rebuilt only when the store's generation has
+//! changed, so an unchanged catalogue is answered from memory. `Last-Modified` is the time the
+//! document's bytes last changed as seen by this process (so it never goes backwards when a
+//! record is deleted, as a maximum of `dct:modified` would).
+use crate::app::AppState;
+use crate::conneg::{self, Format, RDF_FORMATS};
+use crate::error::{AppError, Result};
+use crate::harvest::{self, Doc, HarvestError, Selection, hydra};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// Cached representations, keyed by document and format.
+#[derive(Default)]
+pub struct HarvestCache {
+    entries: Mutex<HashMap<(Doc, Format), Arc<Representation>>>,
+}
+
+/// Entries are dropped wholesale past this many (documents × formats), to bound memory.
+const MAX_ENTRIES: usize = 512;
+
+/// One built document in one format.
+pub struct Representation {
+    generation: u64,
+    body: Vec<u8>,
+    gzip: Mutex<Option<Arc<Vec<u8>>>>,
+    etag: String,
+    last_modified: SystemTime,
+    links: Option<hydra::Links>,
+}
+
+/// Marks a response the compression layer must leave alone (we compressed it, or chose not
+/// to, and sent its exact length).
+#[derive(Clone, Copy)]
+pub struct Precompressed;
+
+#[derive(Deserialize, Default)]
+pub struct Params {
+    format: Option<String>,
+    page: Option<String>,
+    page_size: Option<String>,
+    after: Option<String>,
+    modified_since: Option<String>,
+}
+
+/// `GET /catalogs/{orgnr}` (also `/catalogs/{orgnr}.ttl` and the other aliases).
+pub async fn datasets(
+    state: State<AppState>,
+    Path(orgnr): Path<String>,
+    q: Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response<Body>> {
+    let (orgnr, alias) = split_alias(&orgnr);
+    serve(state, Doc::Datasets(check_orgnr(orgnr)?), alias, q, headers).await
+}
+
+/// `GET /catalogs/{orgnr}/{kind}`: data services, concepts, models.
+pub async fn other(
+    state: State<AppState>,
+    Path((orgnr, kind)): Path<(String, String)>,
+    q: Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response<Body>> {
+    let (kind, alias) = split_alias(&kind);
+    let orgnr = check_orgnr(&orgnr)?;
+    let doc = match kind {
+        "data-services" => Doc::DataServices(orgnr),
+        "concepts" => Doc::Concepts(orgnr),
+        "models" => Doc::Models(orgnr),
+        _ => {
+            return Err(AppError::NotFound(
+                "harvest documents: /catalogs/{orgnr}, …/data-services, …/concepts, …/models"
+                    .into(),
+            ));
+        }
+    };
+    serve(state, doc, alias, q, headers).await
+}
+
+/// `GET /coordinations`: the national catalogue of coordinated datasets.
+pub async fn coordinations(
+    state: State<AppState>,
+    q: Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response<Body>> {
+    serve(state, Doc::Coordinations, None, q, headers).await
+}
+
+fn check_orgnr(orgnr: &str) -> Result<String> {
+    if orgnr.len() == 9 && orgnr.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(orgnr.to_owned())
+    } else {
+        Err(AppError::NotFound(format!(
+            "{orgnr:?} is not an organisation number (9 digits)"
+        )))
+    }
+}
+
+/// ckanext-dcat style aliases: `name.ttl`, `.rdf`, `.jsonld`, `.nt` name a format.
+fn split_alias(segment: &str) -> (&str, Option<Format>) {
+    for format in RDF_FORMATS {
+        for ext in format.names() {
+            if let Some(stem) = segment.strip_suffix(&format!(".{ext}")) {
+                return (stem, Some(*format));
+            }
+        }
+    }
+    (segment, None)
+}
+
+async fn serve(
+    State(state): State<AppState>,
+    doc: Doc,
+    alias: Option<Format>,
+    Query(q): Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response<Body>> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let format = match alias {
+        Some(f) => f,
+        None => conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?,
+    };
+    let page = hydra::Page::from_query(
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.after.as_deref(),
+    )
+    .map_err(AppError::BadRequest)?;
+    if let Some(since) = &q.modified_since {
+        check_instant(since)?;
+    }
+    let mut link_params = String::new();
+    for (k, v) in [("modified_since", &q.modified_since), ("format", &q.format)] {
+        if let Some(v) = v {
+            let v: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
+            link_params.push_str(&format!("&{k}={v}"));
+        }
+    }
+    let sel = Selection {
+        modified_since: q.modified_since.clone(),
+        page,
+        link_params,
+    };
+    let rep = representation(&state, doc, sel, format).await?;
+    Ok(respond(&rep, format, &headers))
+}
+
+fn check_instant(since: &str) -> Result<()> {
+    let ok = oxsdatatypes::DateTime::from_str(since).is_ok()
+        || oxsdatatypes::Date::from_str(since).is_ok();
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "modified_since must be an xsd:date or xsd:dateTime (2025-01-31 or 2025-01-31T12:00:00Z), not {since:?}"
+        )))
+    }
+}
+
+/// The cached representation if the store has not changed, else a freshly built one.
+async fn representation(
+    state: &AppState,
+    doc: Doc,
+    sel: Selection,
+    format: Format,
+) -> Result<Arc<Representation>> {
+    let cacheable = sel == Selection::default();
+    let generation = state.store.generation();
+    let key = (doc.clone(), format);
+    let previous = cacheable
+        .then(|| lock(&state.harvest).get(&key).cloned())
+        .flatten();
+    if let Some(rep) = previous.as_ref().filter(|r| r.generation == generation) {
+        return Ok(rep.clone());
+    }
+    let store = state.store.clone();
+    let base_url = state.config.base_url.clone();
+    let built = tokio::task::spawn_blocking(move || -> Result<_> {
+        let built = harvest::build(&store, &base_url, &doc, &sel).map_err(|e| match e {
+            HarvestError::NotFound(m) => AppError::NotFound(m),
+            HarvestError::BadRequest(m) => AppError::BadRequest(m),
+            HarvestError::Storage(e) => AppError::internal(e),
+        })?;
+        let rdf = format
+            .rdf_format()
+            .ok_or_else(|| AppError::internal("not RDF"))?;
+        let mut ser = crate::views::rdf::serializer(rdf).for_writer(Vec::new());
+        for t in &built.triples {
+            ser.serialize_triple(t).map_err(AppError::internal)?;
+        }
+        Ok((ser.finish().map_err(AppError::internal)?, built.links))
+    })
+    .await??;
+    let (body, links) = built;
+    let etag = format!("\"{}\"", hex(&Sha256::digest(&body)[..16]));
+    let last_modified = previous
+        .as_ref()
+        .filter(|p| p.etag == etag)
+        .map_or_else(SystemTime::now, |p| p.last_modified);
+    let rep = Arc::new(Representation {
+        generation,
+        body,
+        gzip: Mutex::default(),
+        etag,
+        last_modified,
+        links,
+    });
+    if cacheable {
+        let mut cache = lock(&state.harvest);
+        if cache.len() >= MAX_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, rep.clone());
+    }
+    Ok(rep)
+}
+
+fn lock(
+    cache: &HarvestCache,
+) -> std::sync::MutexGuard<'_, HashMap<(Doc, Format), Arc<Representation>>> {
+    cache.entries.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The response for `rep`, honouring conditional requests and `Accept-Encoding`.
+fn respond(rep: &Representation, format: Format, headers: &HeaderMap) -> Response<Body> {
+    let gzip = accepts_gzip(headers);
+    let etag = if gzip {
+        format!("{}-gzip\"", rep.etag.trim_end_matches('"'))
+    } else {
+        rep.etag.clone()
+    };
+    let mut out = Response::builder()
+        .header(header::ETAG, &etag)
+        .header(
+            header::LAST_MODIFIED,
+            httpdate::fmt_http_date(rep.last_modified),
+        )
+        .header(header::VARY, "Accept, Accept-Encoding")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .header(header::CONTENT_TYPE, format.content_type());
+    if let Some(links) = &rep.links {
+        let mut link = vec![
+            format!("<{}>; rel=\"first\"", links.first),
+            format!("<{}>; rel=\"last\"", links.last),
+        ];
+        if let Some(n) = &links.next {
+            link.push(format!("<{n}>; rel=\"next\""));
+        }
+        if let Some(p) = &links.previous {
+            link.push(format!("<{p}>; rel=\"prev\""));
+        }
+        out = out.header(header::LINK, link.join(", "));
+    }
+    let response = if not_modified(headers, &etag, rep.last_modified) {
+        out.status(StatusCode::NOT_MODIFIED).body(Body::empty())
+    } else if gzip {
+        let body = gzipped(rep);
+        out.header(header::CONTENT_ENCODING, "gzip")
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body.as_ref().clone()))
+    } else {
+        out.header(header::CONTENT_LENGTH, rep.body.len())
+            .body(Body::from(rep.body.clone()))
+    };
+    let mut response = response.unwrap_or_else(|e| AppError::internal(e).into_response());
+    response.extensions_mut().insert(Precompressed);
+    response
+}
+
+fn gzipped(rep: &Representation) -> Arc<Vec<u8>> {
+    let mut slot = rep.gzip.lock().unwrap_or_else(|e| e.into_inner());
+    slot.get_or_insert_with(|| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        // Writing to a Vec cannot fail.
+        let _ = enc.write_all(&rep.body);
+        Arc::new(enc.finish().unwrap_or_default())
+    })
+    .clone()
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or_default().trim();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            coding.eq_ignore_ascii_case("gzip") && q > 0.0
+        })
+}
+
+/// RFC 9110 §13.2.2: `If-None-Match` decides when present, else `If-Modified-Since`.
+fn not_modified(headers: &HeaderMap, etag: &str, last_modified: SystemTime) -> bool {
+    if let Some(inm) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return inm
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag);
+    }
+    headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .is_some_and(|since| {
+            // HTTP dates have whole seconds.
+            let lm = httpdate::parse_http_date(&httpdate::fmt_http_date(last_modified))
+                .unwrap_or(last_modified);
+            lm <= since
+        })
+}
+
+/// Whether the compression layer may compress `response` (not ours, already sized).
+pub fn compressible(extensions: &axum::http::Extensions) -> bool {
+    extensions.get::<Precompressed>().is_none()
+}

@@ -1,0 +1,63 @@
+//! A record's IRI, dereferenced: its public description in the RDF format asked for, `410 Gone`
+//! with a tombstone once it is deleted, `404` otherwise. (HTML pages come with the views.)
+use crate::app::AppState;
+use crate::conneg::{self, Format, RDF_FORMATS};
+use crate::error::{AppError, Result};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::{NamedNode, Triple};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct Params {
+    format: Option<String>,
+}
+
+/// `GET /{datasets,data-services,concepts,models,coordinations}/{id}`, `/organizations/{orgnr}`.
+pub async fn record(
+    State(state): State<AppState>,
+    uri: Uri,
+    Query(q): Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let format = conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?;
+    let iri = NamedNode::new(format!("{}{}", state.config.base_url, uri.path()))
+        .map_err(|e| AppError::BadRequest(format!("not a usable IRI: {e}")))?;
+    let store = state.store.clone();
+    let base_url = state.config.base_url.clone();
+    let (status, triples) = tokio::task::spawn_blocking(move || -> Result<_> {
+        if let Some(triples) = crate::harvest::record(&store, &base_url, &iri)? {
+            return Ok((StatusCode::OK, triples));
+        }
+        let tombstone = crate::domain::write::tombstone_of(&store, &iri)?;
+        if tombstone.is_empty() {
+            return Err(AppError::NotFound(format!(
+                "there is no public record <{iri}>"
+            )));
+        }
+        Ok((StatusCode::GONE, tombstone))
+    })
+    .await??;
+    Ok((
+        status,
+        [
+            (header::CONTENT_TYPE, format.content_type()),
+            (header::VARY, "Accept"),
+        ],
+        serialize(&triples, format)?,
+    )
+        .into_response())
+}
+
+fn serialize(triples: &[Triple], format: Format) -> Result<Vec<u8>> {
+    let rdf = format
+        .rdf_format()
+        .ok_or_else(|| AppError::internal("not RDF"))?;
+    let mut ser = crate::views::rdf::serializer(rdf).for_writer(Vec::new());
+    for t in triples {
+        ser.serialize_triple(t).map_err(AppError::internal)?;
+    }
+    ser.finish().map_err(AppError::internal)
+}
