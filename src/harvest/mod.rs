@@ -173,27 +173,27 @@ pub fn build(
         }
     };
 
-    // Items with a public graph, in IRI order, filtered and paged.
+    // Items with a public graph, in IRI order, filtered and paged before their graphs are
+    // read (a page of a large catalogue reads only its own records).
     let mut selected = Vec::new();
     for item in items {
-        let triples = graph(store, &item)?;
-        if triples.is_empty() {
+        if !store.public.contains_named_graph(&item)? {
             continue;
         }
         if let Some(since) = &sel.modified_since {
-            if !modified_since(&item, &triples, since) {
+            if !modified_since(store, &item, since)? {
                 continue;
             }
         }
-        selected.push((item, triples));
+        selected.push(item);
     }
     let total = selected.len();
     let mut out: HashSet<Triple> = HashSet::new();
     let mut links = None;
     let selected = match &sel.page {
         Some(page) => {
-            let (first, selected) = page.select(selected, |(item, _)| item.as_str());
-            let last = selected.last().map(|(item, _)| item.as_str());
+            let (first, selected) = page.select(selected, |item| item.as_str());
+            let last = selected.last().map(NamedNode::as_str);
             let l = page.links(catalog.as_str(), total, first, last, &sel.link_params);
             out.extend(hydra::triples(catalog.as_str(), &l, total, page.size));
             links = Some(l);
@@ -205,7 +205,8 @@ pub fn build(
     out.extend(head);
     out.extend(org_graph.iter().cloned());
     let mut publishers = BTreeSet::new();
-    for (item, triples) in selected {
+    for item in selected {
+        let triples = graph(store, &item)?;
         out.insert(Triple::new(catalog.clone(), link.clone(), item.clone()));
         for t in &triples {
             if t.subject.as_ref() == item.as_ref().into() && t.predicate == DCT_PUBLISHER {
@@ -506,16 +507,19 @@ fn concept_collection(
 }
 
 /// Whether `item`'s `dct:modified` is at or after `since`; items without one are kept.
-fn modified_since(item: &NamedNode, triples: &[Triple], since: &str) -> bool {
-    let modified = triples.iter().find_map(|t| {
-        (t.subject.as_ref() == item.as_ref().into() && t.predicate == DCT_MODIFIED)
-            .then(|| match &t.object {
-                Term::Literal(l) => Some(l.value().to_owned()),
-                _ => None,
-            })
-            .flatten()
-    });
-    modified.is_none_or(|m| instant(&m) >= instant(since))
+fn modified_since(store: &Store, item: &NamedNode, since: &str) -> Result<bool, StorageError> {
+    let mut modified = None;
+    for q in store.public.quads_for_pattern(
+        Some(item.as_ref().into()),
+        Some(DCT_MODIFIED),
+        None,
+        Some(GraphNameRef::NamedNode(item.as_ref())),
+    ) {
+        if let Term::Literal(l) = q?.object {
+            modified = Some(l.value().to_owned());
+        }
+    }
+    Ok(modified.is_none_or(|m| instant(&m) >= instant(since)))
 }
 
 /// A sortable instant from an xsd:date or xsd:dateTime lexical form (UTC assumed).
