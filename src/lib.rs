@@ -8,6 +8,7 @@
 //! - [`domain`]: the rules for changing records (write API: roles, organisations, SHACL,
 //!   catalogue links, change records), independent of HTTP.
 //! - [`harvest`]: the harvest documents (one per organisation and kind), deterministic.
+//! - [`ldes`]: the change log behind the event streams (one event per public change).
 //! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
 //! - [`queries`]: the SPARQL text of every query we run, from `queries/*.rq`.
 //! - [`records`]: which record (and so which named graph) each triple belongs to.
@@ -30,6 +31,7 @@ pub mod export;
 pub mod harvest;
 pub mod http;
 pub mod import;
+pub mod ldes;
 pub mod legacy;
 pub mod metrics;
 pub mod queries;

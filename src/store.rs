@@ -15,6 +15,9 @@
 //! explicit list of public graphs because Oxigraph evaluates a list of N default graphs as N
 //! index look-ups per triple pattern, which is ruinous with one graph per record.
 //!
+//! Every write also logs, in the internal store, one event per public record it changes
+//! ([`crate::ldes`]), so the event streams miss nothing and repeat nothing.
+//!
 //! A write that touches both stores is made atomic with a journal: the internal transaction
 //! also records the public change, the public transaction applies it, and the journal entry is
 //! then removed. [`Store::open`] replays a journal entry left by a crash.
@@ -140,8 +143,10 @@ impl Store {
     fn write_both(
         &self,
         public: Vec<GraphWrite>,
-        internal: Vec<GraphWrite>,
+        mut internal: Vec<GraphWrite>,
     ) -> Result<(), StorageError> {
+        // Every change of a public record is logged for the event streams, in this write.
+        internal.extend(crate::ldes::events_for(&self.public, &public)?);
         if internal.is_empty() {
             return apply(&self.public, &public);
         }

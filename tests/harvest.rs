@@ -352,8 +352,8 @@ async fn paging_when_asked() {
     assert!(n > 0 && n < 12, "{n}");
 }
 
-/// Nothing internal reaches a harvest document: a draft (imported invalid record) with a
-/// marker, change records, tokens.
+/// Nothing internal reaches a harvest document or an event stream: a draft (imported invalid
+/// record) with a marker, change records, tokens.
 #[tokio::test]
 async fn nothing_internal_in_harvest_documents() {
     let app = TestApp::demo();
@@ -385,6 +385,30 @@ async fn nothing_internal_in_harvest_documents() {
     }
     let r = app.get("/datasets/draft", None).await;
     assert_eq!(r.status, 404, "a draft is not public at its IRI either");
+    // Nor in the event streams.
+    let day = &samapne::ldes::format_micros(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros(),
+    )[..10];
+    for kind in [
+        "datasets",
+        "data-services",
+        "concepts",
+        "models",
+        "coordinations",
+    ] {
+        for uri in [format!("/ldes/{kind}"), format!("/ldes/{kind}?day={day}")] {
+            let r = get(&app, &uri, &[("accept", "application/n-quads")]).await;
+            assert_eq!(r.status, 200, "{uri}");
+            let text = r.text();
+            assert!(
+                !text.contains(marker) && !text.contains("urn:samapne"),
+                "{uri}"
+            );
+        }
+    }
 }
 
 /// The catalogues of a generated corpus (organisations named by their Enhetsregisteret IRIs)

@@ -20,6 +20,7 @@ fn app_with_internal_data() -> TestApp {
             )]),
         }
     };
+    let events = app.store().internal.len().unwrap();
     app.store()
         .write(
             Vec::new(),
@@ -29,7 +30,7 @@ fn app_with_internal_data() -> TestApp {
             ],
         )
         .unwrap();
-    assert_eq!(app.store().internal.len().unwrap(), 2);
+    assert_eq!(app.store().internal.len().unwrap(), events + 2);
     app
 }
 

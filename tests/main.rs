@@ -16,6 +16,8 @@ mod real_corpus;
 mod profiles;
 // Harvest documents: pySHACL, rdflib in every format, HTTP semantics, paging, edits.
 mod harvest;
+// Linked Data Event Streams, replayed by the npm ldes-client.
+mod ldes;
 // Timeouts, worker pool and result caps of the SPARQL endpoint.
 mod limits;
 // Our SHACL engine on the official shapes and test suites.

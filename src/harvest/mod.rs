@@ -286,7 +286,11 @@ pub fn record(
 /// The organisation with number `orgnr`: ours at `/organizations/{orgnr}`, else the
 /// publisher of `/catalogs/{orgnr}`, else an agent whose `dct:identifier` is the number (an
 /// imported catalogue may name organisations by their Enhetsregisteret IRI).
-fn find_org(store: &Store, base_url: &str, orgnr: &str) -> Result<Option<NamedNode>, StorageError> {
+pub fn find_org(
+    store: &Store,
+    base_url: &str,
+    orgnr: &str,
+) -> Result<Option<NamedNode>, StorageError> {
     let ours = iri(format!("{base_url}/organizations/{orgnr}"));
     if !graph(store, &ours)?.is_empty() {
         return Ok(Some(ours));

@@ -1,6 +1,7 @@
 //! The router: every route in one list, grouped by who uses it, and the layers around them.
 mod api;
 pub mod harvest;
+mod ldes;
 mod ops;
 mod records;
 mod sparql;
@@ -38,6 +39,9 @@ pub fn router(state: AppState) -> Router {
         .route("/catalogs/{orgnr}", get(harvest::datasets))
         .route("/catalogs/{orgnr}/{kind}", get(harvest::other))
         .route("/coordinations", get(harvest::coordinations))
+        // Linked Data Event Streams (incremental harvest)
+        .route("/ldes/{kind}", get(ldes::stream))
+        .route("/ldes/{kind}/{orgnr}", get(ldes::org_stream))
         // Records at their IRIs
         .route("/datasets/{id}", get(records::record))
         .route("/data-services/{id}", get(records::record))

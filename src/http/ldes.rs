@@ -1,0 +1,266 @@
+//! Linked Data Event Streams: `/ldes/{kind}` and `/ldes/{kind}/{orgnr}` (kind: datasets,
+//! data-services, concepts, models, coordinations).
+//!
+//! The stream's IRI is also its root `tree:Node`, which links one page per UTC day of
+//! `as:published` with a `tree:GreaterThanOrEqualToRelation` and a `tree:LessThanRelation`.
+//! A day page lists its events as `tree:member`s: each an `as:Create`, `as:Update` or
+//! `as:Delete` of a record, whose named graph holds the record's public description (DCAT-AP
+//! Feeds). Past days never change: they are served `immutable` with a year's `max-age`.
+use crate::app::AppState;
+use crate::conneg::{self, Format};
+use crate::domain::Kind;
+use crate::error::{AppError, Result};
+use crate::ldes::{self, AS};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+const FORMATS: &[Format] = &[Format::TriG, Format::NQuads, Format::JsonLd];
+const TREE: &str = "https://w3id.org/tree#";
+const LDES: &str = "https://w3id.org/ldes#";
+
+#[derive(Deserialize, Default)]
+pub struct Params {
+    day: Option<String>,
+    format: Option<String>,
+}
+
+pub async fn stream(
+    state: State<AppState>,
+    Path(kind): Path<String>,
+    q: Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    serve(state, kind, None, q, headers).await
+}
+
+pub async fn org_stream(
+    state: State<AppState>,
+    Path((kind, orgnr)): Path<(String, String)>,
+    q: Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    serve(state, kind, Some(orgnr), q, headers).await
+}
+
+async fn serve(
+    State(state): State<AppState>,
+    kind: String,
+    orgnr: Option<String>,
+    Query(q): Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let kind = Kind::from_segment(&kind).ok_or_else(|| {
+        AppError::NotFound(
+            "streams: /ldes/{datasets,data-services,concepts,models,coordinations}".into(),
+        )
+    })?;
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let format = conneg::negotiate(accept, q.format.as_deref(), FORMATS)?;
+    if let Some(day) = &q.day {
+        let ok = day.len() == 10 && oxsdatatypes::Date::from_str(day).is_ok();
+        if !ok {
+            return Err(AppError::BadRequest(format!(
+                "day must be YYYY-MM-DD, not {day:?}"
+            )));
+        }
+    }
+    let base = state.config.base_url.clone();
+    let stream = match &orgnr {
+        Some(o) => format!("{base}/ldes/{}/{o}", kind.segment()),
+        None => format!("{base}/ldes/{}", kind.segment()),
+    };
+    let store = state.store.clone();
+    let day = q.day.clone();
+    let quads = tokio::task::spawn_blocking(move || -> Result<Vec<Quad>> {
+        let publisher = match &orgnr {
+            Some(o) => Some(
+                crate::harvest::find_org(&store, &base, o)?
+                    .ok_or_else(|| AppError::NotFound(format!("there is no organisation {o}")))?,
+            ),
+            None => None,
+        };
+        let events = ldes::list(&store.internal, kind, publisher.as_ref())?;
+        Ok(match &day {
+            None => root(&stream, &events),
+            Some(day) => page(&store, &base, &stream, day, &events)?,
+        })
+    })
+    .await??;
+    let mut ser = crate::views::rdf::serializer(
+        format
+            .rdf_format()
+            .ok_or_else(|| AppError::internal("not RDF"))?,
+    )
+    .for_writer(Vec::new());
+    for quad in &quads {
+        ser.serialize_quad(quad).map_err(AppError::internal)?;
+    }
+    let body = ser.finish().map_err(AppError::internal)?;
+    let etag = format!(
+        "\"{}\"",
+        Sha256::digest(&body)[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let today = ldes::format_micros(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros()),
+    );
+    let past = q.day.as_deref().is_some_and(|d| d < &today[..10]);
+    let cache = if past {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let status = if matches {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
+    let body = if matches { Vec::new() } else { body };
+    Ok((
+        status,
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, cache.to_owned()),
+            (header::VARY, "Accept".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn iri(s: impl Into<String>) -> NamedNode {
+    NamedNode::new_unchecked(s)
+}
+
+fn dq(s: impl Into<NamedOrBlankNode>, p: NamedNode, o: impl Into<Term>) -> Quad {
+    Quad::new(s, p, o, GraphName::DefaultGraph)
+}
+
+/// The stream's description and its root node: one pair of relations per day with events.
+fn root(stream: &str, events: &[ldes::Event]) -> Vec<Quad> {
+    let s = iri(stream);
+    let t = |l: &str| iri(format!("{TREE}{l}"));
+    let l = |x: &str| iri(format!("{LDES}{x}"));
+    let retention = iri(format!("{stream}#retention"));
+    let mut out = vec![
+        dq(s.clone(), rdf::TYPE.into_owned(), l("EventStream")),
+        dq(s.clone(), rdf::TYPE.into_owned(), t("Node")),
+        dq(s.clone(), l("timestampPath"), iri(format!("{AS}published"))),
+        dq(s.clone(), l("versionOfPath"), iri(format!("{AS}object"))),
+        dq(s.clone(), t("view"), s.clone()),
+        dq(s.clone(), l("retentionPolicy"), retention.clone()),
+        dq(
+            retention.clone(),
+            rdf::TYPE.into_owned(),
+            l("DurationAgoPolicy"),
+        ),
+        // Events are kept; the policy promises at least ten years.
+        dq(
+            retention,
+            t("value"),
+            Literal::new_typed_literal("P10Y", xsd::DURATION),
+        ),
+    ];
+    let days: BTreeSet<&str> = events.iter().map(|e| &e.published[..10]).collect();
+    for day in days {
+        let node = iri(format!("{stream}?day={day}"));
+        let next = next_day(day);
+        for (name, kind, value) in [
+            (
+                "ge",
+                "GreaterThanOrEqualToRelation",
+                format!("{day}T00:00:00Z"),
+            ),
+            ("lt", "LessThanRelation", format!("{next}T00:00:00Z")),
+        ] {
+            let rel = iri(format!("{stream}#{name}-{day}"));
+            out.push(dq(s.clone(), t("relation"), rel.clone()));
+            out.push(dq(rel.clone(), rdf::TYPE.into_owned(), t(kind)));
+            out.push(dq(rel.clone(), t("path"), iri(format!("{AS}published"))));
+            out.push(dq(
+                rel.clone(),
+                t("value"),
+                Literal::new_typed_literal(value, xsd::DATE_TIME),
+            ));
+            out.push(dq(rel, t("node"), node.clone()));
+        }
+    }
+    out
+}
+
+/// The events of one day, each with the description it carries in its named graph.
+fn page(
+    store: &crate::store::Store,
+    base: &str,
+    stream: &str,
+    day: &str,
+    events: &[ldes::Event],
+) -> Result<Vec<Quad>> {
+    let s = iri(stream);
+    let node = iri(format!("{stream}?day={day}"));
+    let mut out = vec![
+        dq(
+            s.clone(),
+            rdf::TYPE.into_owned(),
+            iri(format!("{LDES}EventStream")),
+        ),
+        dq(node, rdf::TYPE.into_owned(), iri(format!("{TREE}Node"))),
+    ];
+    let genid = |id: &str| iri(format!("{base}/.well-known/genid/{id}"));
+    for e in events.iter().filter(|e| e.published.starts_with(day)) {
+        let member = iri(format!("{base}/ldes/events/{}", e.id()));
+        out.push(dq(s.clone(), iri(format!("{TREE}member")), member.clone()));
+        out.push(dq(
+            member.clone(),
+            rdf::TYPE.into_owned(),
+            iri(format!("{AS}{}", e.activity)),
+        ));
+        out.push(dq(
+            member.clone(),
+            iri(format!("{AS}object")),
+            e.object.clone(),
+        ));
+        out.push(dq(
+            member.clone(),
+            iri(format!("{AS}published")),
+            Literal::new_typed_literal(&e.published, xsd::DATE_TIME),
+        ));
+        let graph = GraphName::NamedNode(member);
+        for q in ldes::description(&store.internal, e)? {
+            let subject = match q.subject {
+                NamedOrBlankNode::BlankNode(b) => genid(b.as_str()).into(),
+                other => other,
+            };
+            let object = match q.object {
+                Term::BlankNode(b) => genid(b.as_str()).into(),
+                other => other,
+            };
+            out.push(Quad::new(subject, q.predicate, object, graph.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn next_day(day: &str) -> String {
+    let date = oxsdatatypes::Date::from_str(day).ok();
+    let next = date.and_then(|d| {
+        d.checked_add_day_time_duration(oxsdatatypes::DayTimeDuration::from_str("P1D").ok()?)
+    });
+    next.map_or_else(|| day.to_owned(), |d| d.to_string()[..10].to_owned())
+}

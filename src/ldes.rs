@@ -1,0 +1,267 @@
+//! The change log behind the Linked Data Event Streams (`/ldes/…`): one event per change of a
+//! public record, in the DCAT-AP Feeds form (an ActivityStreams `as:Create`, `as:Update` or
+//! `as:Delete` whose named graph holds the record's full public description).
+//!
+//! Events are made by [`crate::store::Store::write`] from the public graphs it is about to
+//! replace, in the same atomic write, so every publish, change, withdrawal and deletion is
+//! logged exactly once whichever path made it (API, import, demo, the opening process). A
+//! rewrite that changes nothing logs nothing. Events live in the internal store (so SPARQL
+//! never sees old versions) and are served only through the streams, which carry nothing but
+//! what was public at the time.
+use crate::domain::{DCT_PUBLISHER, Kind};
+use crate::store::GraphWrite;
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
+};
+use oxigraph::store::{StorageError, Store as OxStore};
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub const AS: &str = "https://www.w3.org/ns/activitystreams#";
+const EVENT_PREFIX: &str = "urn:samapne:event:";
+const STREAM_KIND: NamedNodeRef<'_> =
+    NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#streamKind");
+
+fn as_(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{AS}{local}"))
+}
+
+/// One logged change.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The internal graph holding the event and the description.
+    pub graph: NamedNode,
+    /// `Create`, `Update` or `Delete`.
+    pub activity: String,
+    pub object: NamedNode,
+    /// xsd:dateTime, microseconds, strictly increasing within a process.
+    pub published: String,
+    pub kind: Kind,
+    pub publisher: Option<NamedNode>,
+}
+
+impl Event {
+    /// The id after the internal prefix (used in public event IRIs).
+    pub fn id(&self) -> &str {
+        self.graph.as_str().trim_start_matches(EVENT_PREFIX)
+    }
+}
+
+/// The streamed kind of a record graph: the record's class.
+fn kind_of(record: &NamedNode, quads: &[Quad]) -> Option<Kind> {
+    let classes: Vec<&Term> = quads
+        .iter()
+        .filter(|q| q.subject.as_ref() == record.as_ref().into() && q.predicate == rdf::TYPE)
+        .map(|q| &q.object)
+        .collect();
+    Kind::ALL
+        .into_iter()
+        .find(|k| classes.iter().any(|c| **c == k.class().into()))
+}
+
+/// The events for `writes` about to be applied to the public store `public`.
+pub fn events_for(
+    public: &OxStore,
+    writes: &[GraphWrite],
+) -> Result<Vec<GraphWrite>, StorageError> {
+    let mut out = Vec::new();
+    for w in writes {
+        let old: Vec<Quad> = public
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(w.graph.as_ref())),
+            )
+            .collect::<Result<_, _>>()?;
+        let (activity, description) = match &w.quads {
+            Some(new) if old.is_empty() => ("Create", new.as_slice()),
+            Some(new) => {
+                let before: HashSet<(&NamedOrBlankNode, &NamedNode, &Term)> = old
+                    .iter()
+                    .map(|q| (&q.subject, &q.predicate, &q.object))
+                    .collect();
+                let after: HashSet<(&NamedOrBlankNode, &NamedNode, &Term)> = new
+                    .iter()
+                    .map(|q| (&q.subject, &q.predicate, &q.object))
+                    .collect();
+                if before == after {
+                    continue;
+                }
+                ("Update", new.as_slice())
+            }
+            None if old.is_empty() => continue,
+            None => ("Delete", old.as_slice()),
+        };
+        let Some(kind) = kind_of(&w.graph, description) else {
+            continue;
+        };
+        let publisher = description.iter().find_map(|q| {
+            (q.subject.as_ref() == w.graph.as_ref().into() && q.predicate == DCT_PUBLISHER)
+                .then(|| match &q.object {
+                    Term::NamedNode(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .flatten()
+        });
+        let published = next_timestamp();
+        let graph = NamedNode::new_unchecked(format!(
+            "{EVENT_PREFIX}{}-{:08x}",
+            published.replace([':', '.'], ""),
+            rand::random::<u32>()
+        ));
+        let g = GraphName::NamedNode(graph.clone());
+        let mut quads = vec![
+            Quad::new(graph.clone(), rdf::TYPE, as_(activity), g.clone()),
+            Quad::new(graph.clone(), as_("object"), w.graph.clone(), g.clone()),
+            Quad::new(
+                graph.clone(),
+                as_("published"),
+                Literal::new_typed_literal(&published, xsd::DATE_TIME),
+                g.clone(),
+            ),
+            Quad::new(
+                graph.clone(),
+                STREAM_KIND,
+                Literal::new_simple_literal(kind.segment()),
+                g.clone(),
+            ),
+        ];
+        if let Some(p) = publisher {
+            quads.push(Quad::new(graph.clone(), DCT_PUBLISHER, p, g.clone()));
+        }
+        if activity != "Delete" {
+            quads.extend(description.iter().map(|q| {
+                Quad::new(
+                    q.subject.clone(),
+                    q.predicate.clone(),
+                    q.object.clone(),
+                    g.clone(),
+                )
+            }));
+        }
+        out.push(GraphWrite {
+            graph,
+            quads: Some(quads),
+        });
+    }
+    Ok(out)
+}
+
+/// Events of `kind` (and publisher, if given), oldest first.
+pub fn list(
+    internal: &OxStore,
+    kind: Kind,
+    publisher: Option<&NamedNode>,
+) -> Result<Vec<Event>, StorageError> {
+    let wanted = Literal::new_simple_literal(kind.segment());
+    let mut out = Vec::new();
+    for q in internal.quads_for_pattern(None, Some(STREAM_KIND), Some(wanted.as_ref().into()), None)
+    {
+        let q = q?;
+        let GraphName::NamedNode(graph) = q.graph_name else {
+            continue;
+        };
+        let subject = graph.as_ref().into();
+        let g = GraphNameRef::NamedNode(graph.as_ref());
+        let mut event = Event {
+            graph: graph.clone(),
+            activity: String::new(),
+            object: graph.clone(),
+            published: String::new(),
+            kind,
+            publisher: None,
+        };
+        for m in internal.quads_for_pattern(Some(subject), None, None, Some(g)) {
+            let m = m?;
+            match (m.predicate.as_str(), m.object) {
+                (p, Term::NamedNode(c)) if p == rdf::TYPE.as_str() => {
+                    event.activity = c.as_str().trim_start_matches(AS).to_owned();
+                }
+                (p, Term::NamedNode(o)) if p == format!("{AS}object") => event.object = o,
+                (p, Term::Literal(l)) if p == format!("{AS}published") => {
+                    event.published = l.value().to_owned();
+                }
+                (p, Term::NamedNode(o)) if p == DCT_PUBLISHER.as_str() => event.publisher = Some(o),
+                _ => {}
+            }
+        }
+        if publisher.is_none_or(|p| event.publisher.as_ref() == Some(p)) {
+            out.push(event);
+        }
+    }
+    out.sort_by(|a, b| a.published.cmp(&b.published).then(a.graph.cmp(&b.graph)));
+    Ok(out)
+}
+
+/// The record description an event carries (empty for a deletion).
+pub fn description(internal: &OxStore, event: &Event) -> Result<Vec<Quad>, StorageError> {
+    internal
+        .quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(event.graph.as_ref())),
+        )
+        .filter(|q| {
+            q.as_ref()
+                .map_or(true, |q| q.subject.as_ref() != event.graph.as_ref().into())
+        })
+        .collect()
+}
+
+/// Now as an xsd:dateTime with microseconds, later than any earlier call in this process.
+fn next_timestamp() -> String {
+    static LAST: Mutex<u128> = Mutex::new(0);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros());
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    *last = now.max(*last + 1);
+    format_micros(*last)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.ffffffZ` for microseconds since the Unix epoch.
+pub fn format_micros(micros: u128) -> String {
+    let secs = (micros / 1_000_000) as i64;
+    let frac = micros % 1_000_000;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{frac:06}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(format_micros(0), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(
+            format_micros(1_795_743_600_123_456),
+            "2026-11-27T01:40:00.123456Z"
+        );
+        let (a, b) = (next_timestamp(), next_timestamp());
+        assert!(a < b);
+    }
+}

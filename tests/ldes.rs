@@ -1,0 +1,251 @@
+//! Linked Data Event Streams, replayed by the reference client (npm `ldes-client`, run with
+//! Node.js) against a real server on a loopback port.
+use crate::util::Reply;
+use axum::body::Body;
+use axum::http::Request;
+use samapne::app::{AppState, Config};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
+
+const TRONDHEIM: &str = "942110464";
+
+struct Live {
+    state: AppState,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+/// The demo on a real socket whose address is the base URL (the client follows page IRIs).
+async fn live() -> Live {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let store = samapne::store::Store::open(dir.path()).unwrap();
+    samapne::content::load_ontologies(&store).unwrap();
+    samapne::content::load_demo_if_empty(&store, &base).unwrap();
+    let limits = samapne::sparql::Limits {
+        timeout: Duration::from_secs(10),
+        max_results: 100_000,
+        workers: Arc::new(tokio::sync::Semaphore::new(2)),
+    };
+    let config = Config {
+        base_url: base.clone(),
+        body_limit: 1 << 20,
+    };
+    let state = AppState::new(store, config, limits);
+    tokio::spawn(samapne::server::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
+    Live {
+        state,
+        base,
+        _dir: dir,
+    }
+}
+
+impl Live {
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let response = samapne::http::router(self.state.clone())
+            .oneshot(req)
+            .await
+            .unwrap();
+        Reply::read(response).await
+    }
+
+    async fn put(&self, token: &str, id: &str, title: &str) -> u16 {
+        let body = format!(
+            r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<> a dcat:Dataset ; dct:identifier "{id}" ; dct:title "{title}"@nb ;
+  dct:description "Strømmet gjennom LDES."@nb ; dct:publisher <../organizations/{TRONDHEIM}> ;
+  dcat:theme <http://publications.europa.eu/resource/authority/data-theme/GOVE> ."#
+        );
+        let req = Request::put(format!("/api/datasets/{id}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "text/turtle")
+            .body(Body::from(body))
+            .unwrap();
+        let r = self.send(req).await;
+        assert!(matches!(r.status, 200 | 201), "{}", r.text());
+        r.status
+    }
+
+    async fn delete(&self, token: &str, id: &str) {
+        let req = Request::delete(format!("/api/datasets/{id}"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(self.send(req).await.status, 204);
+    }
+
+    /// The public datasets, by SPARQL.
+    async fn datasets(&self) -> Vec<String> {
+        let q = crate::util::enc(
+            "SELECT ?d WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> } ORDER BY ?d",
+        );
+        let req = Request::get(format!("/sparql?query={q}"))
+            .header("accept", "application/sparql-results+json")
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await.bindings("d")
+    }
+}
+
+fn node_ready() -> bool {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/js/node_modules/ldes-client")
+        .exists()
+}
+
+/// After creations, edits and deletions (through the API), the reference client replaying
+/// `/ldes/datasets` ends with exactly the published datasets; each member appears once and
+/// carries the record's description.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_client_replays_to_the_published_set() {
+    assert!(
+        node_ready(),
+        "tests/js/node_modules is missing: scripts/setup.sh runs npm ci there"
+    );
+    let app = live().await;
+    let token =
+        samapne::auth::create_token(&app.state.store, TRONDHEIM, &["data-steward".into()]).unwrap();
+    assert_eq!(app.put(&token, "ldes-a", "A").await, 201);
+    assert_eq!(app.put(&token, "ldes-b", "B").await, 201);
+    assert_eq!(app.put(&token, "ldes-a", "A, endret").await, 200);
+    app.delete(&token, "ldes-b").await;
+    app.delete(&token, "trondheim-badevann").await;
+    assert_eq!(app.put(&token, "ldes-c", "C").await, 201);
+
+    let url = format!("{}/ldes/datasets", app.base);
+    // The server runs on this runtime; the client blocks another thread.
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/ldes_replay.mjs"))
+            .arg(&url)
+            .output()
+            .expect("node")
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let result: serde_json::Value = serde_json::from_str(
+        text.lines()
+            .find(|l| l.starts_with('{'))
+            .expect("a JSON line"),
+    )
+    .unwrap();
+    let live: Vec<String> = result["live"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(live, app.datasets().await);
+    // 23 demo datasets + 3 created + 1 edit + 2 deletions.
+    assert_eq!(result["members"], 29, "{result}");
+    assert_eq!(result["ids"], 29, "each member once");
+    assert_eq!(result["withoutDescription"], 0);
+}
+
+/// Stream pages: the root relates day pages with ≥ and < relations on `as:published`; a past
+/// day would be immutable, today is not; ETag and 304; per-organisation streams filter.
+#[tokio::test]
+async fn stream_pages_and_caching() {
+    let app = live().await;
+    let get = |uri: String, accept: &'static str| {
+        Request::get(uri)
+            .header("accept", accept)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let root = app
+        .send(get("/ldes/datasets".into(), "application/trig"))
+        .await;
+    assert_eq!(root.status, 200);
+    let text = root.text();
+    assert!(
+        text.contains("EventStream")
+            && text.contains("GreaterThanOrEqualToRelation")
+            && text.contains("LessThanRelation")
+    );
+    assert!(text.contains("retentionPolicy"));
+    let day = &samapne::ldes::format_micros(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros(),
+    )[..10];
+    let page = app
+        .send(get(
+            format!("/ldes/datasets?day={day}"),
+            "application/n-quads",
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type"), "application/n-quads");
+    assert_eq!(
+        page.header("cache-control"),
+        "no-cache",
+        "today is still growing"
+    );
+    assert_eq!(
+        page.text()
+            .matches("<https://w3id.org/tree#member>")
+            .count(),
+        23
+    );
+    let etag = page.header("etag").to_owned();
+    let again = app
+        .send(
+            Request::get(format!("/ldes/datasets?day={day}"))
+                .header("accept", "application/n-quads")
+                .header("if-none-match", &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(again.status, 304);
+    let old = app
+        .send(get(
+            "/ldes/datasets?day=2020-01-01".into(),
+            "application/trig",
+        ))
+        .await;
+    assert!(old.header("cache-control").contains("immutable"));
+
+    let trondheim = app
+        .send(get(
+            format!("/ldes/datasets/{TRONDHEIM}?day={day}"),
+            "application/n-quads",
+        ))
+        .await;
+    assert_eq!(
+        trondheim
+            .text()
+            .matches("<https://w3id.org/tree#member>")
+            .count(),
+        12
+    );
+    let concepts = app
+        .send(get(
+            format!("/ldes/concepts?day={day}"),
+            "application/ld+json",
+        ))
+        .await;
+    assert_eq!(concepts.status, 200);
+    assert!(concepts.text().contains("concepts/energiforbruk"));
+    let r = app.send(get("/ldes/datasets".into(), "text/turtle")).await;
+    assert_eq!(r.status, 406, "named graphs need TriG, N-Quads or JSON-LD");
+    let r = app
+        .send(get("/ldes/widgets".into(), "application/trig"))
+        .await;
+    assert_eq!(r.status, 404);
+}
