@@ -165,6 +165,7 @@ fn main() {
 /// Harvest documents over HTTP: one 200-dataset catalogue right after a write and unchanged,
 /// a 304, and every dataset of the corpus through paged documents.
 fn harvest(store: &Store, conn: &mut Conn, runs: usize) {
+    let rss_before = samapne::metrics::rss_bytes() / (1 << 20);
     let catalogs: Vec<String> = match raw_query(
         &store.public,
         "SELECT ?c WHERE { ?c a <http://www.w3.org/ns/dcat#Catalog> } ORDER BY ?c",
@@ -251,10 +252,12 @@ fn harvest(store: &Store, conn: &mut Conn, runs: usize) {
         }
     }
     println!(
-        "all {} catalogues paged (page_size=100, {} requests, {datasets} datasets typed): {:.2} s; peak RSS {} MB",
+        "all {} catalogues paged (page_size=100, {} requests, {datasets} datasets typed): {:.2} s; \
+         RSS {rss_before} MB before the harvest runs, {} MB after (peak of the whole run, load included: {} MB)",
         paths.len(),
         paths.len() * 2,
         t.elapsed().as_secs_f64(),
+        samapne::metrics::rss_bytes() / (1 << 20),
         peak_rss_mb()
     );
 }

@@ -193,6 +193,21 @@ pub fn import_files(
     for f in files {
         triples.extend(read_file(f.as_ref(), &base_iri)?);
     }
+    // Harvesters fail on a whole catalogue whose RDF/XML cannot be written.
+    let mut unsplittable: Vec<&str> = triples
+        .iter()
+        .map(|t| t.predicate.as_str())
+        .filter(|p| !crate::views::rdf::splittable(p))
+        .collect();
+    unsplittable.sort_unstable();
+    unsplittable.dedup();
+    if !unsplittable.is_empty() {
+        return Err(ImportError::Syntax(format!(
+            "these predicates cannot be written in RDF/XML (their IRI must end in a name), so \
+             harvesters would fail on the catalogue: <{}>",
+            unsplittable.join(">, <")
+        )));
+    }
     // Legacy catalogues often restate EU vocabulary terms; the shipped tables stay the truth.
     let validator = crate::validate::Validator::ours();
     let before = triples.len();

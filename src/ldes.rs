@@ -61,12 +61,21 @@ fn kind_of(record: &NamedNode, quads: &[Quad]) -> Option<Kind> {
         .find(|k| classes.iter().any(|c| **c == k.class().into()))
 }
 
+/// What a set of public writes changes.
+#[derive(Default)]
+pub struct Changes {
+    /// The event graphs to write (internal).
+    pub events: Vec<GraphWrite>,
+    /// (public graph, event graph): the event carries the graph's new state in full (the
+    /// store's journal relies on it).
+    pub logged: Vec<(NamedNode, NamedNode)>,
+    /// Public graphs the writes would leave exactly as they are.
+    pub unchanged: HashSet<NamedNode>,
+}
+
 /// The events for `writes` about to be applied to the public store `public`.
-pub fn events_for(
-    public: &OxStore,
-    writes: &[GraphWrite],
-) -> Result<Vec<GraphWrite>, StorageError> {
-    let mut out = Vec::new();
+pub fn events_for(public: &OxStore, writes: &[GraphWrite]) -> Result<Changes, StorageError> {
+    let mut out = Changes::default();
     for w in writes {
         let old: Vec<Quad> = public
             .quads_for_pattern(
@@ -88,6 +97,7 @@ pub fn events_for(
                     .map(|q| (&q.subject, &q.predicate, &q.object))
                     .collect();
                 if before == after {
+                    out.unchanged.insert(w.graph.clone());
                     continue;
                 }
                 ("Update", new.as_slice())
@@ -142,12 +152,50 @@ pub fn events_for(
                 )
             }));
         }
-        out.push(GraphWrite {
+        out.logged.push((w.graph.clone(), graph.clone()));
+        out.events.push(GraphWrite {
             graph,
             quads: Some(quads),
         });
     }
     Ok(out)
+}
+
+/// The public write an event stands for (to finish a write interrupted by a crash).
+pub fn replay(
+    internal: &OxStore,
+    event_graph: &NamedNode,
+) -> Result<Option<GraphWrite>, StorageError> {
+    let g = GraphNameRef::NamedNode(event_graph.as_ref());
+    let mut activity = None;
+    let mut object = None;
+    let mut description = Vec::new();
+    for q in internal.quads_for_pattern(None, None, None, Some(g)) {
+        let q = q?;
+        if q.subject.as_ref() == event_graph.as_ref().into() {
+            match (q.predicate.as_str(), q.object) {
+                (p, Term::NamedNode(c)) if p == rdf::TYPE.as_str() => activity = Some(c),
+                (p, Term::NamedNode(o)) if p == format!("{AS}object") => object = Some(o),
+                _ => {}
+            }
+        } else {
+            description.push(q);
+        }
+    }
+    let (Some(activity), Some(object)) = (activity, object) else {
+        return Ok(None);
+    };
+    let graph = GraphName::NamedNode(object.clone());
+    let quads = (activity.as_str() != format!("{AS}Delete")).then(|| {
+        description
+            .into_iter()
+            .map(|q| Quad::new(q.subject, q.predicate, q.object, graph.clone()))
+            .collect()
+    });
+    Ok(Some(GraphWrite {
+        graph: object,
+        quads,
+    }))
 }
 
 /// Events of `kind` (and publisher, if given), oldest first.

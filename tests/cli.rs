@@ -422,3 +422,25 @@ fn syntax_errors_in_real_files_are_located() {
     );
     assert_eq!(quads(&data), 0);
 }
+
+/// A predicate RDF/XML cannot write (harvesters would fail on the whole catalogue) refuses
+/// the import, naming it.
+#[test]
+fn unsplittable_predicates_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("p.ttl");
+    std::fs::write(
+        &file,
+        format!("{GOOD}\n<datasets/a> <http://example.org/terms/> \"x\" .\n"),
+    )
+    .unwrap();
+    let out = import(&data, &["--as-drafts"], &[&file]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("<http://example.org/terms/>") && err.contains("RDF/XML"),
+        "{err}"
+    );
+    assert_eq!(quads(&data), 0);
+}

@@ -307,7 +307,7 @@ fn check_body(
     let unsplittable: Vec<&str> = triples
         .iter()
         .map(|t| t.predicate.as_str())
-        .filter(|p| !splittable(p))
+        .filter(|p| !crate::views::rdf::splittable(p))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -350,19 +350,6 @@ fn check_body(
             foreign.join(", ")
         )))
     }
-}
-
-/// Whether RDF/XML can write `predicate`: it must end in an XML name (NCName) to split off.
-fn splittable(predicate: &str) -> bool {
-    let tail: String = predicate
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    tail.chars().any(|c| c.is_alphabetic() || c == '_')
 }
 
 fn single_publisher(iri: &NamedNode, triples: &[Triple]) -> Result<NamedNode, WriteError> {
@@ -619,16 +606,6 @@ fn change_record(who: &Principal, iri: &NamedNode, action: &str, before: &Existi
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn predicates_rdf_xml_can_write() {
-        assert!(splittable("http://purl.org/dc/terms/title"));
-        assert!(splittable("http://www.w3.org/ns/dcat#keyword"));
-        assert!(!splittable("http://example.org/p/"));
-        assert!(!splittable("http://example.org/p/123"));
-        assert!(!splittable("urn:x:1-2"));
-        assert!(splittable("http://example.org/p/1abc"));
-    }
 
     #[test]
     fn ids_are_plain_segments() {

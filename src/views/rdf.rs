@@ -36,3 +36,31 @@ pub fn serializer(format: RdfFormat) -> RdfSerializer {
     }
     ser
 }
+
+/// Whether RDF/XML can write `predicate`: it must end in an XML name (NCName) to split off.
+pub fn splittable(predicate: &str) -> bool {
+    let tail: String = predicate
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    tail.chars().any(|c| c.is_alphabetic() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicates_rdf_xml_can_write() {
+        assert!(splittable("http://purl.org/dc/terms/title"));
+        assert!(splittable("http://www.w3.org/ns/dcat#keyword"));
+        assert!(!splittable("http://example.org/p/"));
+        assert!(!splittable("http://example.org/p/123"));
+        assert!(!splittable("urn:x:1-2"));
+        assert!(splittable("http://example.org/p/1abc"));
+    }
+}
