@@ -160,6 +160,47 @@ fn main() {
         println!("{name:<28} {r:>10.2} {o:>10.2} {:>7.2}x {size:>10}", o / r);
     }
     harvest(&store, &mut conn, runs);
+    search(&mut conn, runs);
+}
+
+/// Search with facet counts over HTTP: median and p99 per query (the first request builds the
+/// index and is reported separately).
+fn search(conn: &mut Conn, runs: usize) {
+    let get = |q: &str| format!("GET /search?{q} HTTP/1.1\r\nHost: bench\r\n\r\n");
+    let t = Instant::now();
+    conn.request(&get("q=x"));
+    println!(
+        "\nsearch index built on first use: {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    let theme = "http%3A%2F%2Fpublications.europa.eu%2Fresource%2Fauthority%2Fdata-theme%2FEDUC";
+    for q in [
+        "q=barnehager".to_owned(),
+        "q=skole+elever".to_owned(),
+        format!("theme={theme}"),
+        format!("q=energi&theme={theme}"),
+        "page=3&page_size=20".to_owned(),
+    ] {
+        let mut times = Vec::new();
+        let mut total = String::new();
+        for _ in 0..(runs * 10).max(100) {
+            let t = Instant::now();
+            let body = conn.request(&get(&q));
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            total = String::from_utf8_lossy(&body)
+                .split("\"total\":")
+                .nth(1)
+                .and_then(|r| r.split(',').next())
+                .unwrap_or("?")
+                .to_owned();
+        }
+        times.sort_by(f64::total_cmp);
+        let p99 = times[times.len() * 99 / 100];
+        println!(
+            "search {q:<40} median {:.3} ms, p99 {p99:.3} ms, {total} hits (goal 3 / 15 ms)",
+            median(times)
+        );
+    }
 }
 
 /// Harvest documents over HTTP: one 200-dataset catalogue right after a write and unchanged,

@@ -14,6 +14,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Harvest documents as last built, per format.
     pub harvest: Arc<crate::http::harvest::HarvestCache>,
+    /// The full-text index of public datasets.
+    pub search: Arc<crate::http::search::SearchIndex>,
 }
 
 /// Validated server settings (from `cli::ServeArgs`).
@@ -32,6 +34,7 @@ impl AppState {
             limits,
             metrics: Default::default(),
             harvest: Default::default(),
+            search: Default::default(),
         }
     }
 }

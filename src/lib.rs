@@ -9,6 +9,7 @@
 //!   catalogue links, change records), independent of HTTP.
 //! - [`harvest`]: the harvest documents (one per organisation and kind), deterministic.
 //! - [`ldes`]: the change log behind the event streams (one event per public change).
+//! - [`search`]: the full-text index of public datasets (stemming, BM25, facets).
 //! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
 //! - [`queries`]: the SPARQL text of every query we run, from `queries/*.rq`.
 //! - [`records`]: which record (and so which named graph) each triple belongs to.
@@ -37,6 +38,7 @@ pub mod metrics;
 pub mod queries;
 pub mod records;
 pub mod run;
+pub mod search;
 pub mod server;
 pub mod shacl;
 pub mod sparql;

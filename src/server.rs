@@ -12,6 +12,13 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Build the search index now, not on the first search.
+    let warm = state.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = crate::http::search::ensure_fresh(&warm.search, &warm.store) {
+            tracing::error!(%e, "building the search index failed");
+        }
+    });
     let app = crate::http::router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

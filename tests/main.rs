@@ -18,6 +18,8 @@ mod profiles;
 mod harvest;
 // Linked Data Event Streams, replayed by the npm ldes-client.
 mod ldes;
+// Dataset search: stemming, facets, paging, odd input, an index that follows writes.
+mod search;
 // Timeouts, worker pool and result caps of the SPARQL endpoint.
 mod limits;
 // Our SHACL engine on the official shapes and test suites.

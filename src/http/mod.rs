@@ -4,6 +4,7 @@ pub mod harvest;
 mod ldes;
 mod ops;
 mod records;
+pub mod search;
 mod sparql;
 
 use crate::app::AppState;
@@ -42,6 +43,8 @@ pub fn router(state: AppState) -> Router {
         // Linked Data Event Streams (incremental harvest)
         .route("/ldes/{kind}", get(ldes::stream))
         .route("/ldes/{kind}/{orgnr}", get(ldes::org_stream))
+        // Search (JSON; the HTML page comes with the views)
+        .route("/search", get(search::search))
         // Records at their IRIs
         .route("/datasets/{id}", get(records::record))
         .route("/data-services/{id}", get(records::record))

@@ -1,0 +1,162 @@
+//! `GET /search?q=…` (plus facet parameters, `page`, `page_size`, `lang`): the dataset search
+//! as JSON. (The HTML page comes with the views.)
+use crate::app::AppState;
+use crate::error::{AppError, Result};
+use crate::search::{self, FACETS, Index, Query};
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
+use std::sync::RwLock;
+
+/// The index, built on first use (and at start) and refreshed when the store changes.
+#[derive(Default)]
+pub struct SearchIndex(RwLock<Option<Index>>);
+
+const MAX_PAGE_SIZE: usize = 100;
+
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let mut q = Query {
+        limit: 20,
+        ..Query::default()
+    };
+    let mut page = 1;
+    let mut lang = crate::conneg::language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "q" if v.chars().count() > 500 => {
+                return Err(AppError::BadRequest(
+                    "q is limited to 500 characters".into(),
+                ));
+            }
+            "q" => q.text = v.into_owned(),
+            "page" => {
+                page = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|p| (1..=10_000).contains(p))
+                    .ok_or_else(|| {
+                        AppError::BadRequest(format!("page must be 1 to 10000, not {v:?}"))
+                    })?;
+            }
+            "page_size" => {
+                q.limit = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+                    .ok_or_else(|| {
+                        AppError::BadRequest(format!(
+                            "page_size must be 1 to {MAX_PAGE_SIZE}, not {v:?}"
+                        ))
+                    })?;
+            }
+            "lang" => lang = crate::conneg::language(Some(&v)),
+            key => {
+                if let Some((facet, _)) = FACETS.iter().find(|(_, name)| *name == key) {
+                    q.filters.entry(*facet).or_default().push(v.into_owned());
+                }
+                // Other parameters (format, utm_…) are ignored, as search engines do.
+            }
+        }
+    }
+    q.offset = (page - 1) * q.limit;
+    let store = state.store.clone();
+    let index = state.search.clone();
+    let body = tokio::task::spawn_blocking(move || -> Result<serde_json::Value> {
+        ensure_fresh(&index, &store)?;
+        let guard = index.0.read().unwrap_or_else(|e| e.into_inner());
+        let Some(idx) = guard.as_ref() else {
+            return Err(AppError::internal("the search index is missing"));
+        };
+        Ok(to_json(idx, &q, page, lang))
+    })
+    .await??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::VARY, "Accept, Accept-Language"),
+        ],
+        body.to_string(),
+    )
+        .into_response())
+}
+
+/// Builds the index if there is none, or applies the changes since it was last refreshed.
+pub fn ensure_fresh(index: &SearchIndex, store: &crate::store::Store) -> Result<()> {
+    let fresh = index
+        .0
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .is_some_and(|i| i.generation == store.generation());
+    if fresh {
+        return Ok(());
+    }
+    let mut guard = index.0.write().unwrap_or_else(|e| e.into_inner());
+    match guard.as_mut() {
+        Some(i) => i.refresh(store)?,
+        None => *guard = Some(Index::build(store)?),
+    }
+    Ok(())
+}
+
+fn to_json(idx: &Index, q: &Query, page: usize, lang: &str) -> serde_json::Value {
+    let found = idx.search(q);
+    let label = |iri: &str| {
+        idx.labels
+            .get(iri)
+            .and_then(|l| search::pick(l, lang))
+            .unwrap_or(iri)
+            .to_owned()
+    };
+    let results: Vec<serde_json::Value> = found
+        .hits
+        .iter()
+        .map(|(doc, score)| {
+            let description: String = search::pick(&doc.descriptions, lang)
+                .unwrap_or_default()
+                .chars()
+                .take(300)
+                .collect();
+            let publisher = doc
+                .facets
+                .iter()
+                .find(|(f, _)| *f == search::Facet::Organisation)
+                .map(|(_, v)| serde_json::json!({ "iri": v, "label": label(v) }));
+            serde_json::json!({
+                "iri": doc.iri,
+                "title": search::pick(&doc.titles, lang),
+                "description": description,
+                "publisher": publisher,
+                "score": (score * 1000.0).round() / 1000.0,
+            })
+        })
+        .collect();
+    let mut facets = BTreeMap::new();
+    for (facet, name) in FACETS {
+        let values: Vec<serde_json::Value> = found
+            .facets
+            .get(facet)
+            .into_iter()
+            .flatten()
+            .map(|(v, n)| serde_json::json!({ "value": v, "label": label(v), "count": n }))
+            .collect();
+        facets.insert(*name, values);
+    }
+    serde_json::json!({
+        "query": q.text,
+        "total": found.total,
+        "page": page,
+        "pageSize": q.limit,
+        "results": results,
+        "facets": facets,
+    })
+}
