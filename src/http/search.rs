@@ -130,7 +130,8 @@ fn to_json(idx: &Index, q: &Query, page: usize, lang: &str) -> serde_json::Value
                 .facets
                 .iter()
                 .find(|(f, _)| *f == search::Facet::Organisation)
-                .map(|(_, v)| serde_json::json!({ "iri": v, "label": label(v) }));
+                .map(|(_, id)| idx.value(*id))
+                .map(|v| serde_json::json!({ "iri": v, "label": label(v) }));
             serde_json::json!({
                 "iri": doc.iri,
                 "title": search::pick(&doc.titles, lang),

@@ -50,7 +50,8 @@ pub struct Doc {
     /// Title and description per language tag ("" for none).
     pub titles: Vec<(String, String)>,
     pub descriptions: Vec<(String, String)>,
-    pub facets: Vec<(Facet, String)>,
+    /// Facet values as ids into [`Index::value`].
+    pub facets: Vec<(Facet, u32)>,
     terms: Vec<String>,
     len: f32,
 }
@@ -70,6 +71,9 @@ pub struct Index {
     live: usize,
     /// Labels of facet values, per language.
     pub labels: HashMap<String, Vec<(String, String)>>,
+    /// Facet values (IRIs), interned: counting facets is then array arithmetic.
+    values: Vec<String>,
+    value_ids: HashMap<String, u32>,
 }
 
 /// A search: words, facet filters (OR within a facet, AND across), a page.
@@ -131,12 +135,11 @@ impl Index {
             if e.published > self.last_event {
                 last = last.max(e.published.clone());
                 // Datasets about the concept carry its labels.
-                for doc in self.docs.iter().flatten() {
-                    if doc
-                        .facets
-                        .contains(&(Facet::Concept, e.object.as_str().to_owned()))
-                    {
-                        changed.insert(NamedNode::new_unchecked(doc.iri.clone()));
+                if let Some(&id) = self.value_ids.get(e.object.as_str()) {
+                    for doc in self.docs.iter().flatten() {
+                        if doc.facets.contains(&(Facet::Concept, id)) {
+                            changed.insert(NamedNode::new_unchecked(doc.iri.clone()));
+                        }
                     }
                 }
             }
@@ -199,7 +202,7 @@ impl Index {
         ] {
             for o in about(&p) {
                 if let Term::NamedNode(n) = o {
-                    facets.push((facet, n.as_str().to_owned()));
+                    facets.push((facet, self.intern(n.as_str())));
                     self.label(store, n)?;
                     if facet == Facet::Concept {
                         concept_labels.extend(literals(store, n, SKOS_PREF)?);
@@ -214,14 +217,14 @@ impl Index {
                 } else {
                     Facet::Theme
                 };
-                facets.push((facet, n.as_str().to_owned()));
+                facets.push((facet, self.intern(n.as_str())));
                 self.label(store, n)?;
             }
         }
         let format = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/format");
         for t in triples.iter().filter(|t| t.predicate == format) {
             if let Term::NamedNode(n) = &t.object {
-                facets.push((Facet::Format, n.as_str().to_owned()));
+                facets.push((Facet::Format, self.intern(n.as_str())));
                 self.label(store, n)?;
             }
         }
@@ -262,6 +265,21 @@ impl Index {
             len,
         }));
         Ok(())
+    }
+
+    fn intern(&mut self, value: &str) -> u32 {
+        if let Some(&id) = self.value_ids.get(value) {
+            return id;
+        }
+        let id = u32::try_from(self.values.len()).expect("fewer than 4 billion facet values");
+        self.values.push(value.to_owned());
+        self.value_ids.insert(value.to_owned(), id);
+        id
+    }
+
+    /// The facet value (an IRI) with id `id`.
+    pub fn value(&self, id: u32) -> &str {
+        &self.values[id as usize]
     }
 
     fn remove(&mut self, iri: &str) {
@@ -328,34 +346,58 @@ impl Index {
     }
 
     fn found(&self, matched: Vec<(u32, f32)>, q: &Query) -> Found<'_> {
+        // Filters as value ids; a value the index has never seen matches nothing.
+        let filters: Vec<(Facet, Vec<Option<u32>>)> = q
+            .filters
+            .iter()
+            .map(|(f, vs)| {
+                (
+                    *f,
+                    vs.iter().map(|v| self.value_ids.get(v).copied()).collect(),
+                )
+            })
+            .collect();
         let mut hits: Vec<(&Doc, f32)> = matched
             .into_iter()
             .filter_map(|(d, s)| self.docs[d as usize].as_ref().map(|doc| (doc, s)))
             .filter(|(doc, _)| {
-                q.filters.iter().all(|(facet, values)| {
-                    values
-                        .iter()
-                        .any(|v| doc.facets.iter().any(|(f, x)| f == facet && x == v))
+                filters.iter().all(|(facet, ids)| {
+                    ids.iter()
+                        .flatten()
+                        .any(|id| doc.facets.contains(&(*facet, *id)))
                 })
             })
             .collect();
-        let mut counts: BTreeMap<Facet, HashMap<&str, usize>> = BTreeMap::new();
+        let mut counts = vec![0usize; self.values.len()];
+        let mut seen: Vec<(Facet, u32)> = Vec::new();
         for (doc, _) in &hits {
-            for (f, v) in &doc.facets {
-                *counts.entry(*f).or_default().entry(v.as_str()).or_default() += 1;
+            for &(f, id) in &doc.facets {
+                if counts[id as usize] == 0 {
+                    seen.push((f, id));
+                }
+                counts[id as usize] += 1;
             }
         }
-        let facets = counts
-            .into_iter()
-            .map(|(f, c)| {
-                let mut c: Vec<(String, usize)> =
-                    c.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
-                c.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                (f, c)
-            })
-            .collect();
-        hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.iri.cmp(&b.0.iri)));
+        let mut facets: BTreeMap<Facet, Vec<(String, usize)>> = BTreeMap::new();
+        for (f, id) in seen {
+            facets
+                .entry(f)
+                .or_default()
+                .push((self.value(id).to_owned(), counts[id as usize]));
+        }
+        for values in facets.values_mut() {
+            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
         let total = hits.len();
+        // Only the requested page needs ordering.
+        let order =
+            |a: &(&Doc, f32), b: &(&Doc, f32)| b.1.total_cmp(&a.1).then(a.0.iri.cmp(&b.0.iri));
+        let end = (q.offset + q.limit).min(total);
+        if end > 0 && end < total {
+            hits.select_nth_unstable_by(end - 1, order);
+            hits.truncate(end);
+        }
+        hits.sort_by(order);
         let hits = hits.into_iter().skip(q.offset).take(q.limit).collect();
         Found {
             total,
