@@ -190,11 +190,23 @@ pub fn negotiate(
 }
 
 /// Whether `text/html` is what the client wants most (a browser), among `others`.
+///
+/// HTML must be named (`text/html` or `application/xhtml+xml`): `*/*` alone means a program
+/// that takes anything, and gets the first of `others`.
 pub fn prefers_html(accept: Option<&str>, others: &[Format]) -> bool {
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+        return false;
+    };
+    let named = accept.split(',').filter_map(MediaRange::parse).any(|r| {
+        r.q > 0.0
+            && Format::Html
+                .media_types()
+                .iter()
+                .any(|mt| r.specificity(mt) == Some(2))
+    });
     let mut all = vec![Format::Html];
     all.extend_from_slice(others);
-    accept.is_some_and(|a| !a.trim().is_empty())
-        && matches!(negotiate(accept, None, &all), Ok(Format::Html))
+    named && matches!(negotiate(Some(accept), None, &all), Ok(Format::Html))
 }
 
 /// The UI and report language for an `Accept-Language` header: `nb`, `nn` or `en`, by the
@@ -306,6 +318,18 @@ mod tests {
         assert_eq!(got.unwrap(), Format::JsonLd);
         assert!(negotiate(Some("image/png"), None, RDF_FORMATS).is_err());
         assert!(negotiate(Some("text/turtle;charset=latin1"), None, RDF_FORMATS).is_err());
+    }
+
+    #[test]
+    fn html_only_when_named() {
+        assert!(prefers_html(Some(CHROME), RDF_FORMATS));
+        assert!(!prefers_html(Some("*/*"), RDF_FORMATS));
+        assert!(!prefers_html(None, RDF_FORMATS));
+        assert!(!prefers_html(
+            Some("text/html;q=0.5, text/turtle"),
+            RDF_FORMATS
+        ));
+        assert!(prefers_html(Some("text/html, */*;q=0.1"), RDF_FORMATS));
     }
 
     #[test]

@@ -18,6 +18,8 @@ mod profiles;
 mod harvest;
 // Linked Data Event Streams, replayed by the npm ldes-client.
 mod ldes;
+// Pages for people: negotiation, every page type, three languages, the search page.
+mod pages;
 // Dataset search: stemming, facets, paging, odd input, an index that follows writes.
 mod search;
 // Timeouts, worker pool and result caps of the SPARQL endpoint.

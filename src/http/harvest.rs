@@ -48,6 +48,8 @@ pub struct Precompressed;
 #[derive(Deserialize, Default)]
 pub struct Params {
     format: Option<String>,
+    #[allow(dead_code)]
+    lang: Option<String>,
     page: Option<String>,
     page_size: Option<String>,
     after: Option<String>,
@@ -59,9 +61,25 @@ pub async fn datasets(
     state: State<AppState>,
     Path(orgnr): Path<String>,
     q: Query<Params>,
+    uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Result<Response<Body>> {
     let (orgnr, alias) = split_alias(&orgnr);
+    // A browser (text/html before every RDF type) gets the catalogue's page.
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let html = match q.format.as_deref() {
+        Some(f) => f.eq_ignore_ascii_case("html"),
+        None => alias.is_none() && conneg::prefers_html(accept, RDF_FORMATS),
+    };
+    if html && q.page.is_none() && q.after.is_none() {
+        let iri = oxigraph::model::NamedNode::new(format!(
+            "{}/catalogs/{}",
+            state.config.base_url,
+            check_orgnr(orgnr)?
+        ))
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        return super::pages::record(&state, iri, &uri, &headers).await;
+    }
     serve(state, Doc::Datasets(check_orgnr(orgnr)?), alias, q, headers).await
 }
 

@@ -3,6 +3,7 @@ mod api;
 pub mod harvest;
 mod ldes;
 mod ops;
+mod pages;
 mod records;
 pub mod search;
 mod sparql;
@@ -43,7 +44,9 @@ pub fn router(state: AppState) -> Router {
         // Linked Data Event Streams (incremental harvest)
         .route("/ldes/{kind}", get(ldes::stream))
         .route("/ldes/{kind}/{orgnr}", get(ldes::org_stream))
-        // Search (JSON; the HTML page comes with the views)
+        // Pages for people
+        .route("/", get(pages::home))
+        // Search (HTML for browsers, JSON otherwise)
         .route("/search", get(search::search))
         // Records at their IRIs
         .route("/datasets/{id}", get(records::record))

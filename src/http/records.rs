@@ -1,5 +1,5 @@
 //! A record's IRI, dereferenced: its public description in the RDF format asked for, `410 Gone`
-//! with a tombstone once it is deleted, `404` otherwise. (HTML pages come with the views.)
+//! with a tombstone once it is deleted, `404` otherwise; the HTML page when a browser asks.
 use crate::app::AppState;
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::{AppError, Result};
@@ -11,6 +11,8 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 pub struct Params {
+    #[allow(dead_code)]
+    lang: Option<String>,
     format: Option<String>,
 }
 
@@ -22,9 +24,17 @@ pub async fn record(
     headers: HeaderMap,
 ) -> Result<Response> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let format = conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?;
     let iri = NamedNode::new(format!("{}{}", state.config.base_url, uri.path()))
         .map_err(|e| AppError::BadRequest(format!("not a usable IRI: {e}")))?;
+    // People get the page: a browser's Accept puts text/html first; ?format=html asks too.
+    let html = match q.format.as_deref() {
+        Some(f) => f.eq_ignore_ascii_case("html"),
+        None => conneg::prefers_html(accept, RDF_FORMATS),
+    };
+    if html {
+        return super::pages::record(&state, iri, &uri, &headers).await;
+    }
+    let format = conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?;
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let (status, triples) = tokio::task::spawn_blocking(move || -> Result<_> {

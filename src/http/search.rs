@@ -18,26 +18,29 @@ const MAX_PAGE_SIZE: usize = 100;
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let html = crate::conneg::prefers_html(accept, &[crate::conneg::Format::Json]);
+    let params: Vec<(String, String)> =
+        form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
     let mut q = Query {
         limit: 20,
         ..Query::default()
     };
     let mut page = 1;
-    let mut lang = crate::conneg::language(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
-    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+    let lang = super::pages::language(&uri, &headers);
+    for (k, v) in params.iter().cloned() {
         match k.as_ref() {
             "q" if v.chars().count() > 500 => {
                 return Err(AppError::BadRequest(
                     "q is limited to 500 characters".into(),
                 ));
             }
-            "q" => q.text = v.into_owned(),
+            "q" => q.text = v,
             "page" => {
                 page = v
                     .parse::<usize>()
@@ -58,10 +61,9 @@ pub async fn search(
                         ))
                     })?;
             }
-            "lang" => lang = crate::conneg::language(Some(&v)),
             key => {
                 if let Some((facet, _)) = FACETS.iter().find(|(_, name)| *name == key) {
-                    q.filters.entry(*facet).or_default().push(v.into_owned());
+                    q.filters.entry(*facet).or_default().push(v);
                 }
                 // Other parameters (format, utm_…) are ignored, as search engines do.
             }
@@ -79,6 +81,13 @@ pub async fn search(
         Ok(to_json(idx, &q, page, lang))
     })
     .await??;
+    if html {
+        let page_view = html_page(&body, &params, lang);
+        let path = super::pages::path_without_lang(&uri);
+        let text = crate::views::html::render("search.html", lang, &path, page_view)
+            .map_err(AppError::Internal)?;
+        return Ok(super::pages::html_response(text));
+    }
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -159,5 +168,88 @@ fn to_json(idx: &Index, q: &Query, page: usize, lang: &str) -> serde_json::Value
         "pageSize": q.limit,
         "results": results,
         "facets": facets,
+    })
+}
+
+/// The search page's model from the JSON result: results with local links, facet values that
+/// add or remove their filter, paging links; every link keeps the other parameters.
+fn html_page(
+    found: &serde_json::Value,
+    params: &[(String, String)],
+    lang: &str,
+) -> serde_json::Value {
+    let link = |params: &[(String, String)]| {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params {
+            s.append_pair(k, v);
+        }
+        s.append_pair("lang", lang);
+        format!("/search?{}", s.finish())
+    };
+    let without = |drop: &dyn Fn(&str, &str) -> bool| -> Vec<(String, String)> {
+        params
+            .iter()
+            .filter(|(k, v)| k != "lang" && !drop(k, v))
+            .cloned()
+            .collect()
+    };
+    let local = |iri: &str| match iri
+        .find("://")
+        .and_then(|i| iri[i + 3..].find('/').map(|j| i + 3 + j))
+    {
+        Some(at) => format!("{}?lang={lang}", &iri[at..]),
+        None => iri.to_owned(),
+    };
+    let results: Vec<serde_json::Value> = found["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            serde_json::json!({
+                "href": local(r["iri"].as_str().unwrap_or_default()),
+                "title": r["title"],
+                "description": r["description"],
+                "publisher": r["publisher"]["label"],
+            })
+        })
+        .collect();
+    let mut facets = Vec::new();
+    for (_, name) in FACETS {
+        let values: Vec<serde_json::Value> = found["facets"][*name]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .take(12)
+            .map(|v| {
+                let value = v["value"].as_str().unwrap_or_default();
+                let active = params.iter().any(|(k, x)| k == name && x == value);
+                let mut next = without(&|k, x| k == "page" || (active && k == *name && x == value));
+                if !active {
+                    next.push(((*name).to_owned(), value.to_owned()));
+                }
+                serde_json::json!({ "label": v["label"], "count": v["count"], "active": active, "href": link(&next) })
+            })
+            .collect();
+        if !values.is_empty() {
+            facets.push(serde_json::json!({ "name": name, "label": crate::views::i18n::t(lang, name), "values": values }));
+        }
+    }
+    let page = found["page"].as_u64().unwrap_or(1) as usize;
+    let size = found["pageSize"].as_u64().unwrap_or(20) as usize;
+    let total = found["total"].as_u64().unwrap_or(0) as usize;
+    let at_page = |n: usize| {
+        let mut next = without(&|k, _| k == "page");
+        next.push(("page".into(), n.to_string()));
+        link(&next)
+    };
+    serde_json::json!({
+        "title": crate::views::i18n::t(lang, "search"),
+        "q": found["query"],
+        "total": crate::views::i18n::number(lang, total),
+        "start": (page - 1) * size + 1,
+        "results": results,
+        "facets": facets,
+        "previous": (page > 1).then(|| at_page(page - 1)),
+        "next": (page * size < total).then(|| at_page(page + 1)),
     })
 }

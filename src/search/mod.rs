@@ -246,7 +246,8 @@ impl Index {
                 }
             }
         }
-        let id = u32::try_from(self.docs.len()).expect("fewer than 4 billion datasets");
+        // Doc ids are u32: four billion datasets is beyond any catalogue.
+        let id = self.docs.len() as u32;
         for (stem, w) in &weights {
             self.postings
                 .entry(stem.clone())

@@ -1,2 +1,5 @@
 //! Views: turning results into bytes. Handlers never touch serializers themselves.
+pub mod html;
+pub mod i18n;
+pub mod pages;
 pub mod rdf;

@@ -1,0 +1,103 @@
+//! HTML pages for people: the home page, and the HTML representation the other handlers give
+//! when a browser asks (`text/html` first in `Accept`, or `?format=html`).
+use crate::app::AppState;
+use crate::error::{AppError, Result};
+use crate::views::html;
+use crate::views::pages::Page;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri, header};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::NamedNode;
+
+/// The page language: `?lang=` first, then `Accept-Language`, else Bokmål.
+pub fn language(uri: &Uri, headers: &HeaderMap) -> &'static str {
+    let param = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "lang")
+        .map(|(_, v)| v.into_owned());
+    match param {
+        Some(l) => crate::conneg::language(Some(&l)),
+        None => crate::conneg::language(
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        ),
+    }
+}
+
+/// The request's path and query without `lang` (the language switch adds its own).
+pub fn path_without_lang(uri: &Uri) -> String {
+    let kept: Vec<String> = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .filter(|(k, _)| k != "lang")
+        .map(|(k, v)| {
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair(&k, &v)
+                .finish()
+        })
+        .collect();
+    if kept.is_empty() {
+        uri.path().to_owned()
+    } else {
+        format!("{}?{}", uri.path(), kept.join("&"))
+    }
+}
+
+/// An HTML response.
+pub fn html_response(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::VARY, "Accept, Accept-Language"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /`: counts, the newest datasets, the coordinations.
+pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response> {
+    let lang = language(&uri, &headers);
+    let path = path_without_lang(&uri);
+    let store = state.store.clone();
+    let base = state.config.base_url.clone();
+    let body = tokio::task::spawn_blocking(move || -> Result<String> {
+        let page = Page {
+            store: &store,
+            base: &base,
+            lang,
+        }
+        .home()?;
+        html::render("home.html", lang, &path, page).map_err(AppError::Internal)
+    })
+    .await??;
+    Ok(html_response(body))
+}
+
+/// The HTML page of the record `iri` (404 if it is not public).
+pub async fn record(
+    state: &AppState,
+    iri: NamedNode,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<Response> {
+    let lang = language(uri, headers);
+    let path = path_without_lang(uri);
+    let store = state.store.clone();
+    let base = state.config.base_url.clone();
+    let body = tokio::task::spawn_blocking(move || -> Result<Option<String>> {
+        let Some(page) = (Page {
+            store: &store,
+            base: &base,
+            lang,
+        })
+        .record(&iri)?
+        else {
+            return Ok(None);
+        };
+        html::render("record.html", lang, &path, page)
+            .map(Some)
+            .map_err(AppError::Internal)
+    })
+    .await??;
+    body.map(html_response)
+        .ok_or_else(|| AppError::NotFound("there is no public record here".into()))
+}

@@ -1,0 +1,218 @@
+//! Interface texts in Bokmål, Nynorsk and English, and locale formatting of dates.
+
+/// The text for `key` in `lang` (nb, nn or en); unknown keys are returned as they are.
+pub fn t(lang: &str, key: &str) -> String {
+    let (nb, nn, en) = match key {
+        "site" => (
+            "SamÅpne – datakatalog",
+            "SamÅpne – datakatalog",
+            "SamÅpne – data catalogue",
+        ),
+        "skip" => (
+            "Hopp til hovedinnhold",
+            "Hopp til hovudinnhald",
+            "Skip to main content",
+        ),
+        "search" => ("Søk", "Søk", "Search"),
+        "search_label" => ("Søk i datasett", "Søk i datasett", "Search datasets"),
+        "search_button" => ("Søk", "Søk", "Search"),
+        "language" => ("Språk", "Språk", "Language"),
+        "datasets" => ("Datasett", "Datasett", "Datasets"),
+        "coordinations" => (
+            "Samordnede datasett",
+            "Samordna datasett",
+            "Coordinated datasets",
+        ),
+        "concepts" => ("Begreper", "Omgrep", "Concepts"),
+        "organisations" => ("Virksomheter", "Verksemder", "Organisations"),
+        "newest" => (
+            "Sist endrede datasett",
+            "Sist endra datasett",
+            "Recently changed datasets",
+        ),
+        "home_intro" => (
+            "Kommunenes datasett, samordnede datasett og begreper, beskrevet etter DCAT-AP-NO.",
+            "Datasetta til kommunane, samordna datasett og omgrep, skildra etter DCAT-AP-NO.",
+            "Municipal datasets, coordinated datasets and concepts, described with DCAT-AP-NO.",
+        ),
+        "distributions" => ("Distribusjoner", "Distribusjonar", "Distributions"),
+        "download" => ("Last ned", "Last ned", "Download"),
+        "access" => ("Tilgang", "Tilgang", "Access"),
+        "follows" => (
+            "Følger det samordnede datasettet",
+            "Følgjer det samordna datasettet",
+            "Follows the coordinated dataset",
+        ),
+        "others_following" => (
+            "Andre kommuner som følger det",
+            "Andre kommunar som følgjer det",
+            "Other municipalities following it",
+        ),
+        "followers" => ("Hvem følger det", "Kven følgjer det", "Who follows it"),
+        "about_concept" => (
+            "Datasett om begrepet",
+            "Datasett om omgrepet",
+            "Datasets about this concept",
+        ),
+        "publishes" => (
+            "Datasett fra virksomheten",
+            "Datasett frå verksemda",
+            "Datasets of this organisation",
+        ),
+        "formats" => ("Andre formater", "Andre format", "Other formats"),
+        "results" => ("treff", "treff", "results"),
+        "no_results" => ("Ingen treff.", "Ingen treff.", "No results."),
+        "filters" => ("Avgrens", "Avgrens", "Refine"),
+        "remove_filter" => ("fjern", "fjern", "remove"),
+        "next" => ("Neste side", "Neste side", "Next page"),
+        "previous" => ("Forrige side", "Førre side", "Previous page"),
+        "catalog_of" => ("Datakatalog", "Datakatalog", "Data catalogue"),
+        "not_found" => ("Finnes ikke", "Finst ikkje", "Not found"),
+        "kind_dataset" => ("Datasett", "Datasett", "Dataset"),
+        "kind_series" => (
+            "Samordnet datasett",
+            "Samordna datasett",
+            "Coordinated dataset",
+        ),
+        "kind_service" => ("Datatjeneste", "Datateneste", "Data service"),
+        "kind_concept" => ("Begrep", "Omgrep", "Concept"),
+        "kind_model" => (
+            "Informasjonsmodell",
+            "Informasjonsmodell",
+            "Information model",
+        ),
+        "kind_org" => ("Virksomhet", "Verksemd", "Organisation"),
+        "kind_catalog" => ("Datakatalog", "Datakatalog", "Data catalogue"),
+        "org" => ("Virksomhet", "Verksemd", "Organisation"),
+        "theme" => ("EU-tema", "EU-tema", "EU theme"),
+        "los" => ("LOS-tema", "LOS-tema", "LOS theme"),
+        "format" => ("Format", "Format", "Format"),
+        "coordination" => ("Samordning", "Samordning", "Coordination"),
+        "concept" => ("Begrep", "Omgrep", "Concept"),
+        other => return other.to_owned(),
+    };
+    match lang {
+        "nn" => nn,
+        "en" => en,
+        _ => nb,
+    }
+    .to_owned()
+}
+
+/// The label of a predicate on record pages; `None` for predicates shown elsewhere or not at all.
+pub fn predicate(lang: &str, iri: &str) -> Option<String> {
+    let (nb, nn, en) = match iri.rsplit(['#', '/']).next().unwrap_or_default() {
+        "publisher" => ("Utgiver", "Utgjevar", "Publisher"),
+        "theme" => ("Tema", "Tema", "Themes"),
+        "keyword" => ("Emneord", "Emneord", "Keywords"),
+        "accessRights" => ("Tilgang", "Tilgang", "Access"),
+        "accrualPeriodicity" => ("Oppdateres", "Oppdaterast", "Updated"),
+        "language" => ("Språk", "Språk", "Language"),
+        "issued" => ("Utgitt", "Utgjeve", "Issued"),
+        "modified" => ("Sist endret", "Sist endra", "Last modified"),
+        "contactPoint" => ("Kontakt", "Kontakt", "Contact"),
+        "subject" => ("Begreper", "Omgrep", "Concepts"),
+        "inSeries" => (
+            "Samordnet datasett",
+            "Samordna datasett",
+            "Coordinated dataset",
+        ),
+        "conformsTo" => ("Følger", "Følgjer", "Conforms to"),
+        "license" => ("Lisens", "Lisens", "Licence"),
+        "identifier" => ("Identifikator", "Identifikator", "Identifier"),
+        "definition" => ("Definisjon", "Definisjon", "Definition"),
+        "altLabel" => ("Tillatt term", "Tillaten term", "Alternative term"),
+        "related" => ("Relaterte begreper", "Relaterte omgrep", "Related concepts"),
+        "first" => ("Første datasett", "Første datasett", "First dataset"),
+        "endpointURL" => ("Endepunkt", "Endepunkt", "Endpoint"),
+        "servesDataset" => ("Gir tilgang til", "Gjev tilgang til", "Serves"),
+        "containsModelElement" => ("Inneholder", "Inneheld", "Contains"),
+        "name" => ("Navn", "Namn", "Name"),
+        "municipalityNumber" => ("Kommunenummer", "Kommunenummer", "Municipality number"),
+        "sameAs" => ("Også", "Også", "Same as"),
+        _ => return None,
+    };
+    Some(
+        match lang {
+            "nn" => nn,
+            "en" => en,
+            _ => nb,
+        }
+        .to_owned(),
+    )
+}
+
+/// An xsd:date or xsd:dateTime as the locale writes dates ("1. mars 2022", "1 March 2022").
+pub fn date(lang: &str, lexical: &str) -> String {
+    let parts: Vec<&str> = lexical.get(..10).unwrap_or(lexical).split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return lexical.to_owned();
+    };
+    let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) else {
+        return lexical.to_owned();
+    };
+    const NB: [&str; 12] = [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    match (
+        lang,
+        m.checked_sub(1).and_then(|i| NB.get(i).zip(EN.get(i))),
+    ) {
+        ("en", Some((_, en))) => format!("{d} {en} {y}"),
+        (_, Some((nb, _))) => format!("{d}. {nb} {y}"),
+        _ => lexical.to_owned(),
+    }
+}
+
+/// A count as the locale writes numbers (a space or comma between thousands).
+pub fn number(lang: &str, n: usize) -> String {
+    let digits = n.to_string();
+    let sep = if lang == "en" { "," } else { "\u{a0}" };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_formats() {
+        assert_eq!(date("nb", "2022-03-01"), "1. mars 2022");
+        assert_eq!(date("en", "2025-10-01T12:00:00Z"), "1 October 2025");
+        assert_eq!(number("en", 10000), "10,000");
+        assert_eq!(number("nb", 1234567), "1\u{a0}234\u{a0}567");
+        assert_eq!(t("nn", "search_label"), "Søk i datasett");
+    }
+}

@@ -1,0 +1,419 @@
+//! What the HTML pages show, read from the public store: a record's facts with human labels
+//! (from the shipped vocabularies and the records they link to), its distributions, and how it
+//! relates to coordinations, concepts and other municipalities.
+use super::i18n::{self, t};
+use crate::conneg::Format;
+use crate::store::Store;
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::store::StorageError;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const DCT: &str = "http://purl.org/dc/terms/";
+const DCAT: &str = "http://www.w3.org/ns/dcat#";
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+const FOAF: &str = "http://xmlns.com/foaf/0.1/";
+/// Predicates whose values are a label, in order of preference.
+const LABELS: &[&str] = &[
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://www.w3.org/2006/vcard/ns#hasOrganizationName",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+];
+
+fn iri(s: impl Into<String>) -> NamedNode {
+    NamedNode::new_unchecked(s)
+}
+
+/// Reads the store for one page in one language.
+pub struct Page<'a> {
+    pub store: &'a Store,
+    pub base: &'a str,
+    pub lang: &'a str,
+}
+
+impl Page<'_> {
+    /// A link target: local records by path, the rest as they are.
+    pub fn href(&self, target: &str) -> String {
+        match target.strip_prefix(self.base) {
+            Some(path) if path.starts_with('/') => {
+                let (path, fragment) = path.split_once('#').map_or((path, ""), |(p, f)| (p, f));
+                let fragment = if fragment.is_empty() {
+                    String::new()
+                } else {
+                    format!("#{fragment}")
+                };
+                format!("{path}?lang={}{fragment}", self.lang)
+            }
+            _ => target.to_owned(),
+        }
+    }
+
+    /// The best literal of `p` on `s` in the page's language.
+    fn literal(&self, s: &NamedNode, p: &str) -> Result<Option<String>, StorageError> {
+        let mut found: Vec<(String, String)> = Vec::new();
+        for q in self.store.public.quads_for_pattern(
+            Some(s.as_ref().into()),
+            Some(iri(p).as_ref()),
+            None,
+            None,
+        ) {
+            if let Term::Literal(l) = q?.object {
+                found.push((l.language().unwrap_or("").to_owned(), l.value().to_owned()));
+            }
+        }
+        Ok(crate::search::pick(&found, self.lang).map(str::to_owned))
+    }
+
+    /// A human label for `target`: its preferred label, title or name, else its IRI.
+    pub fn label(&self, target: &NamedNode) -> Result<String, StorageError> {
+        for p in LABELS {
+            if let Some(l) = self.literal(target, p)? {
+                return Ok(l);
+            }
+        }
+        Ok(target
+            .as_str()
+            .strip_prefix("mailto:")
+            .unwrap_or(target.as_str())
+            .to_owned())
+    }
+
+    fn link(&self, target: &NamedNode, note: Option<String>) -> Result<Value, StorageError> {
+        Ok(json!({ "text": self.label(target)?, "href": self.href(target.as_str()), "note": note }))
+    }
+
+    /// Subjects `?s` with `?s p o` in the public store, in IRI order.
+    fn subjects(&self, p: &str, o: &NamedNode) -> Result<Vec<NamedNode>, StorageError> {
+        let mut out = Vec::new();
+        for q in self.store.public.quads_for_pattern(
+            None,
+            Some(iri(p).as_ref()),
+            Some(o.as_ref().into()),
+            None,
+        ) {
+            if let NamedOrBlankNode::NamedNode(s) = q?.subject {
+                out.push(s);
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    fn object(&self, s: &NamedNode, p: &str) -> Result<Option<NamedNode>, StorageError> {
+        for q in self.store.public.quads_for_pattern(
+            Some(s.as_ref().into()),
+            Some(iri(p).as_ref()),
+            None,
+            None,
+        ) {
+            if let Term::NamedNode(n) = q?.object {
+                return Ok(Some(n));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The page of a public record, or `None` if there is none.
+    pub fn record(&self, record: &NamedNode) -> Result<Option<Value>, StorageError> {
+        let Some(triples) = crate::harvest::record(self.store, self.base, record)? else {
+            return Ok(None);
+        };
+        let own: Vec<&Triple> = triples
+            .iter()
+            .filter(|t| t.subject.as_ref() == record.as_ref().into())
+            .collect();
+        let has_type = |local: &str| {
+            own.iter().any(|t| {
+                t.predicate == rdf::TYPE && t.object.to_string().ends_with(&format!("{local}>"))
+            })
+        };
+        let (kind, shown_as_title) = if has_type("DatasetSeries") {
+            ("kind_series", "title")
+        } else if has_type("#Dataset") {
+            ("kind_dataset", "title")
+        } else if has_type("DataService") {
+            ("kind_service", "title")
+        } else if has_type("#Concept") {
+            ("kind_concept", "prefLabel")
+        } else if has_type("InformationModel") {
+            ("kind_model", "title")
+        } else if has_type("#Catalog") {
+            ("kind_catalog", "title")
+        } else {
+            ("kind_org", "name")
+        };
+        let title = self.label(record)?;
+        let description = match self.literal(record, &format!("{DCT}description"))? {
+            Some(d) => Some(d),
+            None => self.literal(record, &format!("{SKOS}definition"))?,
+        };
+        let mut facts: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut literals: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for t in &own {
+            let p = t.predicate.as_str();
+            let local = p.rsplit(['#', '/']).next().unwrap_or_default();
+            let skip = [
+                "type",
+                "title",
+                "description",
+                "definition",
+                "distribution",
+                "dataset",
+                "service",
+                shown_as_title,
+            ];
+            if skip.contains(&local) {
+                continue;
+            }
+            let Some(label) = i18n::predicate(self.lang, p) else {
+                continue;
+            };
+            if !order.contains(&label) {
+                order.push(label.clone());
+            }
+            match &t.object {
+                Term::Literal(l) if l.language().is_some() => literals
+                    .entry(label.clone())
+                    .or_default()
+                    .push((l.language().unwrap_or("").to_owned(), l.value().to_owned())),
+                Term::Literal(l) => {
+                    let dt = l.datatype().as_str();
+                    let text = if dt.ends_with("#date") || dt.ends_with("#dateTime") {
+                        i18n::date(self.lang, l.value())
+                    } else {
+                        l.value().to_owned()
+                    };
+                    facts
+                        .entry(label)
+                        .or_default()
+                        .push(json!({ "text": text }));
+                }
+                Term::NamedNode(n) => {
+                    let v = json!({ "text": self.label(n)?, "href": self.href(n.as_str()) });
+                    facts.entry(label).or_default().push(v);
+                }
+                Term::BlankNode(_) => {}
+            }
+        }
+        for (label, values) in literals {
+            // One language of a text, but every keyword in that language.
+            let lang = crate::search::pick(&values, self.lang).and_then(|chosen| {
+                values
+                    .iter()
+                    .find(|(_, v)| v == chosen)
+                    .map(|(l, _)| l.clone())
+            });
+            for (l, v) in values {
+                if Some(&l) == lang.as_ref() {
+                    facts
+                        .entry(label.clone())
+                        .or_default()
+                        .push(json!({ "text": v }));
+                }
+            }
+        }
+        // Who and what first, then access and terms, then dates and identifiers.
+        const RANK: &[&str] = &[
+            "Utgiver",
+            "Utgjevar",
+            "Publisher",
+            "Tema",
+            "Themes",
+            "Emneord",
+            "Keywords",
+            "Begreper",
+            "Omgrep",
+            "Concepts",
+            "Samordnet datasett",
+            "Samordna datasett",
+            "Coordinated dataset",
+            "Følger",
+            "Følgjer",
+            "Conforms to",
+            "Tilgang",
+            "Access",
+            "Lisens",
+            "Licence",
+        ];
+        order.sort_by_key(|l| RANK.iter().position(|r| r == l).unwrap_or(RANK.len()));
+        let facts: Vec<Value> = order
+            .into_iter()
+            .filter_map(|label| {
+                facts
+                    .remove(&label)
+                    .map(|values| json!({ "label": label, "values": values }))
+            })
+            .collect();
+
+        let mut distributions = Vec::new();
+        for triple in own
+            .iter()
+            .filter(|t| t.predicate.as_str() == format!("{DCAT}distribution"))
+        {
+            let Term::NamedNode(d) = &triple.object else {
+                continue;
+            };
+            let mut links = Vec::new();
+            for (p, key) in [("downloadURL", "download"), ("accessURL", "access")] {
+                if let Some(url) = self.object(d, &format!("{DCAT}{p}"))? {
+                    links.push(json!({ "href": url.as_str(), "text": t(self.lang, key) }));
+                }
+            }
+            let format = match self.object(d, &format!("{DCT}format"))? {
+                Some(f) => Some(self.label(&f)?),
+                None => None,
+            };
+            distributions
+                .push(json!({ "title": self.label(d)?, "format": format, "links": links }));
+        }
+
+        let mut sections = Vec::new();
+        let section = |title: String, items: Vec<Value>| json!({ "title": title, "items": items });
+        match kind {
+            "kind_dataset" => {
+                if let Some(series) = self.object(record, &format!("{DCAT}inSeries"))? {
+                    let mut items = Vec::new();
+                    for d in self.subjects(&format!("{DCAT}inSeries"), &series)? {
+                        if d == *record {
+                            continue;
+                        }
+                        let publisher = self.object(&d, &format!("{DCT}publisher"))?;
+                        let who = match &publisher {
+                            Some(p) => self.label(p)?,
+                            None => String::new(),
+                        };
+                        items.push(json!({ "text": who, "href": self.href(d.as_str()), "note": self.label(&d)? }));
+                    }
+                    sections.push(section(
+                        format!(
+                            "{}: {}",
+                            t(self.lang, "others_following"),
+                            self.label(&series)?
+                        ),
+                        items,
+                    ));
+                }
+            }
+            "kind_series" => {
+                let mut items = Vec::new();
+                for d in self.subjects(&format!("{DCAT}inSeries"), record)? {
+                    let who = match self.object(&d, &format!("{DCT}publisher"))? {
+                        Some(p) => Some(self.label(&p)?),
+                        None => None,
+                    };
+                    items.push(self.link(&d, who)?);
+                }
+                sections.push(section(t(self.lang, "followers"), items));
+            }
+            "kind_concept" => {
+                let items = self
+                    .subjects(&format!("{DCT}subject"), record)?
+                    .iter()
+                    .map(|d| self.link(d, None))
+                    .collect::<Result<_, _>>()?;
+                sections.push(section(t(self.lang, "about_concept"), items));
+            }
+            "kind_org" => {
+                let items = self
+                    .subjects(&format!("{DCT}publisher"), record)?
+                    .iter()
+                    .filter(|d| d.as_str().starts_with(&format!("{}/datasets/", self.base)))
+                    .map(|d| self.link(d, None))
+                    .collect::<Result<_, _>>()?;
+                sections.push(section(t(self.lang, "publishes"), items));
+            }
+            "kind_catalog" => {
+                let items = own
+                    .iter()
+                    .filter(|t| t.predicate.as_str() == format!("{DCAT}dataset"))
+                    .filter_map(|t| match &t.object {
+                        Term::NamedNode(n) => Some(self.link(n, None)),
+                        _ => None,
+                    })
+                    .collect::<Result<_, _>>()?;
+                sections.push(section(t(self.lang, "datasets"), items));
+            }
+            _ => {}
+        }
+        let path = record.as_str().strip_prefix(self.base).unwrap_or("/");
+        Ok(Some(json!({
+            "title": title,
+            "kind": t(self.lang, kind),
+            "description": description,
+            "facts": facts,
+            "distributions": distributions,
+            "sections": sections,
+            "alternates": alternates(path),
+        })))
+    }
+
+    /// The home page: counts, newest datasets, coordinations.
+    pub fn home(&self) -> Result<Value, StorageError> {
+        let count = |class: &str| -> Result<usize, StorageError> {
+            Ok(self.subjects(rdf::TYPE.as_str(), &iri(class))?.len())
+        };
+        let datasets = self.subjects(rdf::TYPE.as_str(), &iri(format!("{DCAT}Dataset")))?;
+        let mut dated: Vec<(String, NamedNode)> = Vec::new();
+        for d in datasets
+            .iter()
+            .filter(|d| d.as_str().starts_with(self.base))
+        {
+            let modified = self
+                .literal(d, &format!("{DCT}modified"))?
+                .unwrap_or_default();
+            dated.push((modified, d.clone()));
+        }
+        dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut newest = Vec::new();
+        for (modified, d) in dated.into_iter().take(10) {
+            newest.push(self.link(
+                &d,
+                (!modified.is_empty()).then(|| i18n::date(self.lang, &modified)),
+            )?);
+        }
+        let mut coordinations = Vec::new();
+        for s in self.subjects(rdf::TYPE.as_str(), &iri(format!("{DCAT}DatasetSeries")))? {
+            let followers = self.subjects(&format!("{DCAT}inSeries"), &s)?.len();
+            coordinations.push(self.link(
+                &s,
+                Some(format!(
+                    "{} {}",
+                    i18n::number(self.lang, followers),
+                    t(self.lang, "datasets").to_lowercase()
+                )),
+            )?);
+        }
+        let counts = vec![
+            json!({ "label": t(self.lang, "datasets"), "count": i18n::number(self.lang, datasets.len()), "href": format!("/search?lang={}", self.lang) }),
+            json!({ "label": t(self.lang, "coordinations"), "count": i18n::number(self.lang, count(&format!("{DCAT}DatasetSeries"))?), "href": "#coordinations" }),
+            json!({ "label": t(self.lang, "concepts"), "count": i18n::number(self.lang, count(&format!("{SKOS}Concept"))? ), "href": format!("/search?lang={}", self.lang) }),
+            json!({ "label": t(self.lang, "organisations"), "count": i18n::number(self.lang, count(&format!("{FOAF}Agent"))?), "href": format!("/search?lang={}", self.lang) }),
+        ];
+        Ok(json!({
+            "title": t(self.lang, "site"),
+            "counts": counts,
+            "newest": newest,
+            "coordinations": coordinations,
+        }))
+    }
+}
+
+/// Links to the RDF representations of the page at `path`.
+pub fn alternates(path: &str) -> Vec<Value> {
+    [
+        (Format::Turtle, "Turtle"),
+        (Format::JsonLd, "JSON-LD"),
+        (Format::RdfXml, "RDF/XML"),
+        (Format::NTriples, "N-Triples"),
+    ]
+    .iter()
+    .map(|(f, name)| {
+        json!({ "type": f.media_type(), "name": name, "href": format!("{path}?format={}", f.names()[0]) })
+    })
+    .collect()
+}

@@ -1,0 +1,187 @@
+//! Pages for people: negotiation at record IRIs (real browsers' Accept strings), every page
+//! type on the demo, the three languages, and the search page.
+use crate::util::{Reply, TestApp, enc};
+use axum::body::Body;
+use axum::http::Request;
+
+const CHROME: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
+const FIREFOX: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+async fn get(app: &TestApp, uri: &str, accept: &str, lang: Option<&str>) -> Reply {
+    let mut req = Request::get(uri).header("accept", accept);
+    if let Some(l) = lang {
+        req = req.header("accept-language", l);
+    }
+    app.send(req.body(Body::empty()).unwrap()).await
+}
+
+async fn page(app: &TestApp, uri: &str) -> String {
+    let r = get(app, uri, CHROME, None).await;
+    assert_eq!(r.status, 200, "{uri}: {}", r.text());
+    assert_eq!(
+        r.header("content-type"),
+        "text/html; charset=utf-8",
+        "{uri}"
+    );
+    r.text()
+}
+
+#[tokio::test]
+async fn negotiation_at_record_iris() {
+    let app = TestApp::demo();
+    let uri = "/datasets/trondheim-barnehager";
+    for accept in [CHROME, FIREFOX] {
+        let r = get(&app, uri, accept, None).await;
+        assert!(
+            r.header("content-type").starts_with("text/html"),
+            "{accept}"
+        );
+        assert!(r.header("vary").contains("Accept"));
+    }
+    for (accept, ctype) in [
+        ("*/*", "text/turtle"),
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("application/n-triples", "application/n-triples"),
+        ("text/html;q=0.5, text/turtle", "text/turtle"),
+    ] {
+        let r = get(&app, uri, accept, None).await;
+        assert_eq!(r.status, 200, "{accept}");
+        assert!(
+            r.header("content-type").starts_with(ctype),
+            "{accept}: {}",
+            r.header("content-type")
+        );
+    }
+    // ?format= beats Accept, both ways.
+    let r = get(&app, &format!("{uri}?format=html"), "text/turtle", None).await;
+    assert!(r.header("content-type").starts_with("text/html"));
+    let r = get(&app, &format!("{uri}?format=jsonld"), CHROME, None).await;
+    assert!(r.header("content-type").starts_with("application/ld+json"));
+    get(&app, uri, "image/png", None).await.assert_problem(406);
+    // The page links its RDF alternates.
+    let html = page(&app, uri).await;
+    assert!(
+        html.contains("rel=\"alternate\" type=\"text&#x2f;turtle\"")
+            && html.contains("?format=ttl")
+    );
+}
+
+#[tokio::test]
+async fn every_page_type() {
+    let app = TestApp::demo();
+    let d = page(&app, "/datasets/trondheim-energibruk-kommunale-bygg").await;
+    assert!(d.contains("<h1>Energibruk i kommunale bygg</h1>"));
+    assert!(d.contains("Trondheim kommune") && d.contains("Distribusjoner"));
+    assert!(d.contains("CSV") && d.contains("Last ned"));
+    assert!(d.contains("formålsbygg"), "the concepts it is about");
+    assert!(
+        d.contains("Andre kommuner som følger det") && d.contains("Bodø kommune"),
+        "{d}"
+    );
+
+    let c = page(&app, "/coordinations/energibruk-kommunale-bygg").await;
+    assert!(c.contains("Samordnet datasett") && c.contains("Hvem følger det"));
+    assert!(c.contains("Bodø kommune") && c.contains("Trondheim kommune"));
+
+    let k = page(&app, "/concepts/barnehage").await;
+    assert!(k.contains("<h1>barnehage</h1>") && k.contains("Datasett om begrepet"));
+    assert!(k.contains("trondheim-barnehager") && k.contains("bodo-barnehager"));
+
+    let m = page(&app, "/models/energibruk-kommunale-bygg").await;
+    assert!(m.contains("Informasjonsmodell") && m.contains("Lokasjon"));
+
+    let o = page(&app, "/organizations/942110464").await;
+    assert!(o.contains("<h1>Trondheim kommune</h1>") && o.contains("Datasett fra virksomheten"));
+    assert!(o.contains("5001"), "municipality number");
+
+    let cat = page(&app, "/catalogs/942110464").await;
+    assert!(cat.contains("Datakatalog for Trondheim kommune") && cat.contains("trondheim-skoler"));
+    // Harvesters still get Turtle at the same URL.
+    let r = get(&app, "/catalogs/942110464", "*/*", None).await;
+    assert!(r.header("content-type").starts_with("text/turtle"));
+
+    let home = page(&app, "/").await;
+    assert!(home.contains("Sist endrede datasett") && home.contains("Samordnede datasett"));
+    assert!(
+        home.contains(">23<") || home.contains(": 23"),
+        "23 datasets: {home}"
+    );
+
+    let r = get(&app, "/datasets/no-such", CHROME, None).await;
+    assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn three_languages() {
+    let app = TestApp::demo();
+    let uri = "/datasets/trondheim-badevann";
+    for (lang, words) in [
+        (
+            "nb",
+            ["Distribusjoner", "1. mars 2022", "Hopp til hovedinnhold"],
+        ),
+        (
+            "nn",
+            ["Distribusjonar", "1. mars 2022", "Hopp til hovudinnhald"],
+        ),
+        (
+            "en",
+            ["Distributions", "1 March 2022", "Skip to main content"],
+        ),
+    ] {
+        for html in [
+            get(&app, &format!("{uri}?lang={lang}"), CHROME, None)
+                .await
+                .text(),
+            get(&app, uri, CHROME, Some(lang)).await.text(),
+        ] {
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+            for w in words {
+                assert!(html.contains(w), "{lang}: {w}");
+            }
+        }
+    }
+    let en = get(&app, &format!("{uri}?lang=en"), CHROME, None)
+        .await
+        .text();
+    assert!(
+        en.contains("Bathing sites and bathing water quality"),
+        "English title"
+    );
+    // The switch links the same page in the other languages.
+    assert!(
+        en.contains("href=\"&#x2f;datasets&#x2f;trondheim-badevann?lang=nn\""),
+        "{en}"
+    );
+}
+
+#[tokio::test]
+async fn search_page() {
+    let app = TestApp::demo();
+    let html = page(&app, "/search?q=barnehagene").await;
+    assert!(html.contains("Barnehager") && html.contains("role=\"search\""));
+    assert!(
+        html.contains("Avgrens") && html.contains("Virksomhet"),
+        "facets"
+    );
+    // Facet links add a filter; the filtered page offers to remove it.
+    let org = enc("http://catalog.test/organizations/942110464");
+    let filtered = page(&app, &format!("/search?q=barnehagene&org={org}")).await;
+    assert!(filtered.contains("fjern"));
+    assert!(!filtered.contains("bodo-barnehager"));
+    // Paging links when there is more.
+    let all = page(&app, "/search?page_size=5").await;
+    assert!(all.contains("rel=\"next\"") && !all.contains("rel=\"prev\""));
+    // Markup in the query is shown as text.
+    let odd = page(
+        &app,
+        &format!("/search?q={}", enc("<script>alert(1)</script>")),
+    )
+    .await;
+    assert!(!odd.contains("<script>alert(1)</script>") && odd.contains("&lt;script&gt;"));
+    // Machines still get JSON.
+    let r = get(&app, "/search?q=barnehagene", "application/json", None).await;
+    assert_eq!(r.header("content-type"), "application/json");
+}
