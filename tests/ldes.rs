@@ -1,51 +1,12 @@
 //! Linked Data Event Streams, replayed by the reference client (npm `ldes-client`, run with
 //! Node.js) against a real server on a loopback port.
-use crate::util::Reply;
+use crate::util::{Live, Reply, live};
 use axum::body::Body;
 use axum::http::Request;
-use samapne::app::{AppState, Config};
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
 use tower::ServiceExt;
 
 const TRONDHEIM: &str = "942110464";
-
-struct Live {
-    state: AppState,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-/// The demo on a real socket whose address is the base URL (the client follows page IRIs).
-async fn live() -> Live {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let store = samapne::store::Store::open(dir.path()).unwrap();
-    samapne::content::load_ontologies(&store).unwrap();
-    samapne::content::load_demo_if_empty(&store, &base).unwrap();
-    let limits = samapne::sparql::Limits {
-        timeout: Duration::from_secs(10),
-        max_results: 100_000,
-        workers: Arc::new(tokio::sync::Semaphore::new(2)),
-    };
-    let config = Config {
-        base_url: base.clone(),
-        body_limit: 1 << 20,
-    };
-    let state = AppState::new(store, config, limits);
-    tokio::spawn(samapne::server::serve(
-        listener,
-        state.clone(),
-        std::future::pending(),
-    ));
-    Live {
-        state,
-        base,
-        _dir: dir,
-    }
-}
 
 impl Live {
     async fn send(&self, req: Request<Body>) -> Reply {

@@ -4,6 +4,8 @@
 // Shared helpers: a test app over a temp store, a request helper, a tiny HTTP client.
 mod util;
 
+// Accessibility: axe-core in headless Chromium on every page type.
+mod a11y;
 // The command line: import all-or-nothing, export, serve with restart and SIGTERM.
 mod cli;
 // The demo content: what it holds, and that the official DCAT-AP-NO 2.2 shapes accept it.

@@ -179,3 +179,41 @@ pub async fn http(addr: std::net::SocketAddr, raw_request: &str) -> (u16, String
         .unwrap_or(0);
     (status, text)
 }
+
+/// A server on a real loopback socket whose address is its base URL (for clients that
+/// follow the IRIs they are given: the LDES client, a browser).
+pub struct Live {
+    pub state: AppState,
+    pub base: String,
+    _dir: tempfile::TempDir,
+}
+
+/// The demo on a real socket whose address is the base URL (the client follows page IRIs).
+pub async fn live() -> Live {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let store = samapne::store::Store::open(dir.path()).unwrap();
+    samapne::content::load_ontologies(&store).unwrap();
+    samapne::content::load_demo_if_empty(&store, &base).unwrap();
+    let limits = samapne::sparql::Limits {
+        timeout: Duration::from_secs(10),
+        max_results: 100_000,
+        workers: Arc::new(tokio::sync::Semaphore::new(2)),
+    };
+    let config = Config {
+        base_url: base.clone(),
+        body_limit: 1 << 20,
+    };
+    let state = AppState::new(store, config, limits);
+    tokio::spawn(samapne::server::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
+    Live {
+        state,
+        base,
+        _dir: dir,
+    }
+}

@@ -1,0 +1,55 @@
+//! Accessibility in a real browser: every page type of the demo loaded in headless Chromium
+//! (Debian's, driven by playwright-core), checked by axe-core against WCAG 2.1 A and AA, the
+//! skip link first in the tab order; screenshots under target/screenshots for review.
+use crate::util::live;
+use std::path::Path;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_pass_axe_in_chromium() {
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js");
+    assert!(
+        js.join("node_modules/axe-core").exists() && Path::new("/usr/bin/chromium").exists(),
+        "scripts/setup.sh installs Debian chromium and tests/js (npm ci)"
+    );
+    let app = live().await;
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    let paths = [
+        "/",
+        "/?lang=en",
+        "/datasets/trondheim-energibruk-kommunale-bygg",
+        "/datasets/bodo-veglys?lang=nn",
+        "/coordinations/energibruk-kommunale-bygg",
+        "/concepts/barnehage",
+        "/models/energibruk-kommunale-bygg",
+        "/organizations/942110464",
+        "/catalogs/972418013",
+        "/search?q=barnehagene",
+        "/search?page_size=5&page=2&lang=en",
+    ];
+    let base = app.base.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(js.join("a11y.mjs"))
+            .arg(&base)
+            .arg(&shots)
+            .args(paths)
+            .output()
+            .expect("node")
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let found: serde_json::Value =
+        serde_json::from_str(text.lines().rev().find(|l| l.starts_with('{')).unwrap()).unwrap();
+    for path in paths {
+        let problems = found[path]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} not checked: {found}"));
+        assert!(problems.is_empty(), "{path}: {problems:?}");
+    }
+}
