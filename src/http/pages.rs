@@ -64,6 +64,7 @@ pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -
             store: &store,
             base: &base,
             lang,
+            index: None,
         }
         .home()?;
         html::render("home.html", lang, &path, page).map_err(AppError::Internal)
@@ -83,14 +84,17 @@ pub async fn record(
     let path = path_without_lang(uri);
     let store = state.store.clone();
     let base = state.config.base_url.clone();
+    let index = state.search.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<Option<String>> {
-        let Some(page) = (Page {
+        super::search::ensure_fresh(&index, &store)?;
+        let guard = index.read();
+        let page = Page {
             store: &store,
             base: &base,
             lang,
-        })
-        .record(&iri)?
-        else {
+            index: guard.as_ref(),
+        };
+        let Some(page) = page.record(&iri)? else {
             return Ok(None);
         };
         html::render("record.html", lang, &path, page)

@@ -13,6 +13,13 @@ use std::sync::RwLock;
 #[derive(Default)]
 pub struct SearchIndex(RwLock<Option<Index>>);
 
+impl SearchIndex {
+    /// The index as it is (call [`ensure_fresh`] first).
+    pub fn read(&self) -> std::sync::RwLockReadGuard<'_, Option<Index>> {
+        self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 const MAX_PAGE_SIZE: usize = 100;
 
 pub async fn search(

@@ -74,6 +74,9 @@ pub struct Index {
     /// Facet values (IRIs), interned: counting facets is then array arithmetic.
     values: Vec<String>,
     value_ids: HashMap<String, u32>,
+    /// Organisations (with counts) following each coordination, computed once per refresh:
+    /// every dataset page of a coordination's thousands of datasets asks.
+    followers: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<(String, usize)>>>>,
 }
 
 /// A search: words, facet filters (OR within a facet, AND across), a page.
@@ -117,12 +120,38 @@ impl Index {
         Ok(index)
     }
 
+    /// Organisations with datasets in the coordination `series`, with how many, most first.
+    pub fn followers(&self, series: &str) -> std::sync::Arc<Vec<(String, usize)>> {
+        let mut memo = self.followers.lock().unwrap_or_else(|e| e.into_inner());
+        memo.entry(series.to_owned())
+            .or_insert_with(|| {
+                let q = Query {
+                    filters: BTreeMap::from([(Facet::Coordination, vec![series.to_owned()])]),
+                    limit: 0,
+                    ..Query::default()
+                };
+                let found = self.search(&q);
+                std::sync::Arc::new(
+                    found
+                        .facets
+                        .get(&Facet::Organisation)
+                        .cloned()
+                        .unwrap_or_default(),
+                )
+            })
+            .clone()
+    }
+
     /// Applies the events logged since the index was last brought up to date.
     pub fn refresh(&mut self, store: &Store) -> Result<(), StorageError> {
         let generation = store.generation();
         if generation == self.generation {
             return Ok(());
         }
+        self.followers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         let mut changed: HashSet<NamedNode> = HashSet::new();
         let mut last = self.last_event.clone();
         for e in crate::ldes::list(&store.internal, Kind::Dataset, None)? {
@@ -390,6 +419,10 @@ impl Index {
             values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         }
         let total = hits.len();
+        if q.limit == 0 {
+            // Counts only (a page's "who follows it" list).
+            hits.clear();
+        }
         // Only the requested page needs ordering.
         let order =
             |a: &(&Doc, f32), b: &(&Doc, f32)| b.1.total_cmp(&a.1).then(a.0.iri.cmp(&b.0.iri));

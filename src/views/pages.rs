@@ -3,6 +3,7 @@
 //! relates to coordinations, concepts and other municipalities.
 use super::i18n::{self, t};
 use crate::conneg::Format;
+use crate::search::{Facet, Query};
 use crate::store::Store;
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
@@ -32,7 +33,13 @@ pub struct Page<'a> {
     pub store: &'a Store,
     pub base: &'a str,
     pub lang: &'a str,
+    /// The search index, for lists that can be long (followers of a coordination, datasets
+    /// about a concept or of an organisation).
+    pub index: Option<&'a crate::search::Index>,
 }
+
+/// Most items a list on a page shows before it links to the search instead.
+const LIST_MAX: usize = 50;
 
 impl Page<'_> {
     /// A link target: local records by path, the rest as they are.
@@ -69,6 +76,14 @@ impl Page<'_> {
 
     /// A human label for `target`: its preferred label, title or name, else its IRI.
     pub fn label(&self, target: &NamedNode) -> Result<String, StorageError> {
+        // Facet values (organisations, themes, concepts, formats) are labelled in the index.
+        if let Some(l) = self
+            .index
+            .and_then(|i| i.labels.get(target.as_str()))
+            .and_then(|l| crate::search::pick(l, self.lang))
+        {
+            return Ok(l.to_owned());
+        }
         for p in LABELS {
             if let Some(l) = self.literal(target, p)? {
                 return Ok(l);
@@ -277,18 +292,8 @@ impl Page<'_> {
         match kind {
             "kind_dataset" => {
                 if let Some(series) = self.object(record, &format!("{DCAT}inSeries"))? {
-                    let mut items = Vec::new();
-                    for d in self.subjects(&format!("{DCAT}inSeries"), &series)? {
-                        if d == *record {
-                            continue;
-                        }
-                        let publisher = self.object(&d, &format!("{DCT}publisher"))?;
-                        let who = match &publisher {
-                            Some(p) => self.label(p)?,
-                            None => String::new(),
-                        };
-                        items.push(json!({ "text": who, "href": self.href(d.as_str()), "note": self.label(&d)? }));
-                    }
+                    let own = self.object(record, &format!("{DCT}publisher"))?;
+                    let items = self.followers(&series, own.as_ref())?;
                     sections.push(section(
                         format!(
                             "{}: {}",
@@ -300,31 +305,17 @@ impl Page<'_> {
                 }
             }
             "kind_series" => {
-                let mut items = Vec::new();
-                for d in self.subjects(&format!("{DCAT}inSeries"), record)? {
-                    let who = match self.object(&d, &format!("{DCT}publisher"))? {
-                        Some(p) => Some(self.label(&p)?),
-                        None => None,
-                    };
-                    items.push(self.link(&d, who)?);
-                }
-                sections.push(section(t(self.lang, "followers"), items));
+                sections.push(section(
+                    t(self.lang, "followers"),
+                    self.followers(record, None)?,
+                ));
             }
             "kind_concept" => {
-                let items = self
-                    .subjects(&format!("{DCT}subject"), record)?
-                    .iter()
-                    .map(|d| self.link(d, None))
-                    .collect::<Result<_, _>>()?;
+                let items = self.listed(Facet::Concept, "concept", record)?;
                 sections.push(section(t(self.lang, "about_concept"), items));
             }
             "kind_org" => {
-                let items = self
-                    .subjects(&format!("{DCT}publisher"), record)?
-                    .iter()
-                    .filter(|d| d.as_str().starts_with(&format!("{}/datasets/", self.base)))
-                    .map(|d| self.link(d, None))
-                    .collect::<Result<_, _>>()?;
+                let items = self.listed(Facet::Organisation, "org", record)?;
                 sections.push(section(t(self.lang, "publishes"), items));
             }
             "kind_catalog" => {
@@ -350,6 +341,80 @@ impl Page<'_> {
             "sections": sections,
             "alternates": alternates(path),
         })))
+    }
+
+    /// Organisations with datasets in `series` (but `except`), with how many, most first;
+    /// each links to the search for those datasets. From the search index: a coordination
+    /// may have thousands of datasets.
+    fn followers(
+        &self,
+        series: &NamedNode,
+        except: Option<&NamedNode>,
+    ) -> Result<Vec<Value>, StorageError> {
+        let Some(index) = self.index else {
+            return Ok(Vec::new());
+        };
+        let counts = index.followers(series.as_str());
+        let mut items = Vec::new();
+        for (org, count) in counts
+            .iter()
+            .filter(|(o, _)| except.is_none_or(|e| e.as_str() != o))
+            .take(LIST_MAX)
+        {
+            let org = iri(org.clone());
+            let href =
+                self.search_href(&[("coordination", series.as_str()), ("org", org.as_str())]);
+            let note = format!(
+                "{} {}",
+                i18n::number(self.lang, *count),
+                t(self.lang, "datasets").to_lowercase()
+            );
+            items.push(json!({ "text": self.label(&org)?, "href": href, "note": note }));
+        }
+        Ok(items)
+    }
+
+    /// Up to [`LIST_MAX`] datasets with `facet` = `value` (from the search index), and a link
+    /// to the search for all of them when there are more.
+    fn listed(
+        &self,
+        facet: Facet,
+        param: &str,
+        value: &NamedNode,
+    ) -> Result<Vec<Value>, StorageError> {
+        let Some(index) = self.index else {
+            return Ok(Vec::new());
+        };
+        let q = Query {
+            filters: BTreeMap::from([(facet, vec![value.as_str().to_owned()])]),
+            limit: LIST_MAX,
+            ..Query::default()
+        };
+        let found = index.search(&q);
+        let mut items: Vec<Value> = found
+            .hits
+            .iter()
+            .map(|(doc, _)| {
+                let title = crate::search::pick(&doc.titles, self.lang).unwrap_or(&doc.iri);
+                json!({ "text": title, "href": self.href(&doc.iri) })
+            })
+            .collect();
+        if found.total > LIST_MAX {
+            items.push(json!({
+                "text": format!("{} {}", i18n::number(self.lang, found.total), t(self.lang, "datasets").to_lowercase()),
+                "href": self.search_href(&[(param, value.as_str())]),
+            }));
+        }
+        Ok(items)
+    }
+
+    fn search_href(&self, params: &[(&str, &str)]) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params {
+            s.append_pair(k, v);
+        }
+        s.append_pair("lang", self.lang);
+        format!("/search?{}", s.finish())
     }
 
     /// The home page: counts, newest datasets, coordinations.
@@ -379,6 +444,7 @@ impl Page<'_> {
         let mut coordinations = Vec::new();
         for s in self.subjects(rdf::TYPE.as_str(), &iri(format!("{DCAT}DatasetSeries")))? {
             let followers = self.subjects(&format!("{DCAT}inSeries"), &s)?.len();
+            // (One index look-up per coordination; there are few.)
             coordinations.push(self.link(
                 &s,
                 Some(format!(

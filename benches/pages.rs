@@ -1,0 +1,102 @@
+//! Load benchmark of the pages people and programs hit most, on the generated corpus of
+//! 50 catalogues x 200 datasets: `wrk` (Debian) with 64 connections for 30 s per target
+//! (`DURATION=10s` to shorten), p50/p99 latency and requests per second. Goal for the dataset
+//! page: p99 < 20 ms and >= 5,000 req/s on this 2-core machine (wrk shares the cores).
+use samapne::app::{AppState, Config};
+use samapne::sparql::Limits;
+use samapne::store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let duration = std::env::var("DURATION").unwrap_or_else(|_| "30s".into());
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(shared.join("tools/gen_catalog.py"))
+        .args(["--municipalities", "50", "--datasets", "200"])
+        .output()
+        .expect("python3");
+    let base = "https://katalog.example.no";
+    let store = Store::open(&dir.path().join("data")).unwrap();
+    samapne::content::load_ontologies(&store).unwrap();
+    let t = Instant::now();
+    let triples = samapne::import::parse(
+        &out.stdout[..],
+        oxigraph::io::RdfFormat::Turtle,
+        &format!("{base}/"),
+        "corpus",
+        String::new,
+    )
+    .unwrap();
+    samapne::import::load(&store, triples, base).unwrap();
+    println!(
+        "loaded 10,000 datasets in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = Limits {
+        timeout: Duration::from_secs(10),
+        max_results: 100_000,
+        workers: Arc::new(tokio::sync::Semaphore::new(2)),
+    };
+    let config = Config {
+        base_url: base.into(),
+        body_limit: 1 << 20,
+    };
+    let state = AppState::new(store, config, limits);
+    runtime.spawn(samapne::server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    std::thread::sleep(Duration::from_secs(2)); // the search index is built at start
+
+    let dataset = "/datasets/900000000-00000";
+    let html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    let targets = [
+        ("dataset page (HTML)", dataset.to_owned(), html),
+        ("dataset (Turtle)", dataset.to_owned(), "text/turtle"),
+        (
+            "search with facets (JSON)",
+            "/search?q=barnehage".to_owned(),
+            "application/json",
+        ),
+        ("search page (HTML)", "/search?q=barnehage".to_owned(), html),
+    ];
+    println!("wrk -t2 -c64 -d{duration}, on the same 2 cores as the server");
+    for (name, path, accept) in targets {
+        let out = std::process::Command::new("wrk")
+            .args(["-t2", "-c64", &format!("-d{duration}"), "--latency"])
+            .args(["-H", &format!("Accept: {accept}")])
+            .arg(format!("http://{addr}{path}"))
+            .output()
+            .expect("wrk (Debian package wrk)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let find = |prefix: &str| {
+            text.lines()
+                .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_owned()))
+                .unwrap_or_else(|| "?".into())
+        };
+        let errors = text
+            .lines()
+            .find(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
+            .unwrap_or("no errors");
+        println!(
+            "{name:<28} p50 {:>9}  p99 {:>9}  {:>10} req/s  ({errors})",
+            find("50%"),
+            find("99%"),
+            find("Requests/sec:")
+        );
+    }
+}
