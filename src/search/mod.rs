@@ -43,6 +43,9 @@ pub enum Facet {
     Concept,
 }
 
+/// Facet values with their counts, shared by the pages that show them.
+pub type Counts = std::sync::Arc<Vec<(String, usize)>>;
+
 /// One indexed dataset.
 #[derive(Debug, Clone)]
 pub struct Doc {
@@ -76,7 +79,7 @@ pub struct Index {
     value_ids: HashMap<String, u32>,
     /// Organisations (with counts) following each coordination, computed once per refresh:
     /// every dataset page of a coordination's thousands of datasets asks.
-    followers: std::sync::Mutex<HashMap<String, std::sync::Arc<Vec<(String, usize)>>>>,
+    followers: std::sync::Mutex<HashMap<String, Counts>>,
 }
 
 /// A search: words, facet filters (OR within a facet, AND across), a page.
@@ -121,7 +124,7 @@ impl Index {
     }
 
     /// Organisations with datasets in the coordination `series`, with how many, most first.
-    pub fn followers(&self, series: &str) -> std::sync::Arc<Vec<(String, usize)>> {
+    pub fn followers(&self, series: &str) -> Counts {
         let mut memo = self.followers.lock().unwrap_or_else(|e| e.into_inner());
         memo.entry(series.to_owned())
             .or_insert_with(|| {
