@@ -16,6 +16,8 @@ pub struct AppState {
     pub harvest: Arc<crate::http::harvest::HarvestCache>,
     /// The full-text index of public datasets.
     pub search: Arc<crate::http::search::SearchIndex>,
+    /// Rendered record pages of the current store generation.
+    pub pages: Arc<crate::http::pages::PageCache>,
 }
 
 /// Validated server settings (from `cli::ServeArgs`).
@@ -35,6 +37,7 @@ impl AppState {
             metrics: Default::default(),
             harvest: Default::default(),
             search: Default::default(),
+            pages: Default::default(),
         }
     }
 }

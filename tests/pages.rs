@@ -60,6 +60,15 @@ async fn negotiation_at_record_iris() {
     let r = get(&app, &format!("{uri}?format=jsonld"), CHROME, None).await;
     assert!(r.header("content-type").starts_with("application/ld+json"));
     get(&app, uri, "image/png", None).await.assert_problem(406);
+    // Every representation points to the others.
+    for accept in [CHROME, "text/turtle"] {
+        let r = get(&app, uri, accept, None).await;
+        let link = r.header("link");
+        assert!(
+            link.contains("rel=\"alternate\"") && link.contains("type=\"application/ld+json\""),
+            "{link}"
+        );
+    }
     // The page links its RDF alternates.
     let html = page(&app, uri).await;
     assert!(
@@ -184,4 +193,36 @@ async fn search_page() {
     // Machines still get JSON.
     let r = get(&app, "/search?q=barnehagene", "application/json", None).await;
     assert_eq!(r.header("content-type"), "application/json");
+}
+
+/// A page is cached until the store changes: a new title shows at once.
+#[tokio::test]
+async fn pages_follow_writes() {
+    let app = TestApp::demo();
+    let uri = "/datasets/trondheim-badevann";
+    assert!(
+        page(&app, uri)
+            .await
+            .contains("Badeplasser og badevannskvalitet")
+    );
+    let token =
+        samapne::auth::create_token(app.store(), "942110464", &["data-steward".into()]).unwrap();
+    let nt = get(&app, &format!("{uri}?format=nt"), "*/*", None)
+        .await
+        .text();
+    let edited = nt.replace(
+        "\"Badeplasser og badevannskvalitet\"@nb",
+        "\"Badeplasser i Trondheim\"@nb",
+    );
+    let put = Request::put("/api/datasets/trondheim-badevann")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/n-triples")
+        .body(Body::from(edited))
+        .unwrap();
+    assert_eq!(app.send(put).await.status, 200);
+    let html = page(&app, uri).await;
+    assert!(
+        html.contains("Badeplasser i Trondheim")
+            && !html.contains("Badeplasser og badevannskvalitet")
+    );
 }

@@ -3,7 +3,7 @@ mod api;
 pub mod harvest;
 mod ldes;
 mod ops;
-mod pages;
+pub mod pages;
 mod records;
 pub mod search;
 mod sparql;

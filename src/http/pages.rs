@@ -8,6 +8,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::NamedNode;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The page language: `?lang=` first, then `Accept-Language`, else Bokmål.
 pub fn language(uri: &Uri, headers: &HeaderMap) -> &'static str {
@@ -53,6 +55,21 @@ pub fn html_response(body: String) -> Response {
         .into_response()
 }
 
+/// `Link: rel="alternate"` to the RDF representations of the resource at `path`.
+pub fn alternates_header(path: &str) -> String {
+    crate::views::pages::alternates(path)
+        .iter()
+        .map(|a| {
+            format!(
+                "<{}>; rel=\"alternate\"; type=\"{}\"",
+                a["href"].as_str().unwrap_or_default(),
+                a["type"].as_str().unwrap_or_default()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `GET /`: counts, the newest datasets, the coordinations.
 pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response> {
     let lang = language(&uri, &headers);
@@ -73,7 +90,32 @@ pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -
     Ok(html_response(body))
 }
 
-/// The HTML page of the record `iri` (404 if it is not public).
+/// Rendered record pages of the current store generation, by language and path.
+#[derive(Default)]
+pub struct PageCache(std::sync::Mutex<(u64, HashMap<String, Arc<String>>)>);
+
+/// Pages kept per generation; past this the cache starts over (memory stays bounded).
+const CACHED_PAGES: usize = 4096;
+
+impl PageCache {
+    fn get(&self, generation: u64, key: &str) -> Option<Arc<String>> {
+        let guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        (guard.0 == generation)
+            .then(|| guard.1.get(key).cloned())
+            .flatten()
+    }
+
+    fn put(&self, generation: u64, key: String, page: Arc<String>) {
+        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.0 != generation || guard.1.len() >= CACHED_PAGES {
+            *guard = (generation, HashMap::new());
+        }
+        guard.1.insert(key, page);
+    }
+}
+
+/// The HTML page of the record `iri` (404 if it is not public). Pages are cached until the
+/// store changes.
 pub async fn record(
     state: &AppState,
     iri: NamedNode,
@@ -82,6 +124,11 @@ pub async fn record(
 ) -> Result<Response> {
     let lang = language(uri, headers);
     let path = path_without_lang(uri);
+    let key = format!("{lang}|{path}");
+    let generation = state.store.generation();
+    if let Some(page) = state.pages.get(generation, &key) {
+        return Ok(html_response(page.as_ref().clone()));
+    }
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let index = state.search.clone();
@@ -102,6 +149,7 @@ pub async fn record(
             .map_err(AppError::Internal)
     })
     .await??;
-    body.map(html_response)
-        .ok_or_else(|| AppError::NotFound("there is no public record here".into()))
+    let body = body.ok_or_else(|| AppError::NotFound("there is no public record here".into()))?;
+    state.pages.put(generation, key, Arc::new(body.clone()));
+    Ok(html_response(body))
 }

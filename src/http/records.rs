@@ -31,8 +31,13 @@ pub async fn record(
         Some(f) => f.eq_ignore_ascii_case("html"),
         None => conneg::prefers_html(accept, RDF_FORMATS),
     };
+    let link = super::pages::alternates_header(uri.path());
     if html {
-        return super::pages::record(&state, iri, &uri, &headers).await;
+        let mut response = super::pages::record(&state, iri, &uri, &headers).await?;
+        if let Ok(v) = axum::http::HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, v);
+        }
+        return Ok(response);
     }
     let format = conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?;
     let store = state.store.clone();
@@ -53,8 +58,9 @@ pub async fn record(
     Ok((
         status,
         [
-            (header::CONTENT_TYPE, format.content_type()),
-            (header::VARY, "Accept"),
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (header::VARY, "Accept".to_owned()),
+            (header::LINK, link),
         ],
         serialize(&triples, format)?,
     )
