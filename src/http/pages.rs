@@ -74,6 +74,12 @@ pub fn alternates_header(path: &str) -> String {
 pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response> {
     let lang = language(&uri, &headers);
     let path = path_without_lang(&uri);
+    // Counting and sorting every dataset is done once per store generation.
+    let key = format!("{lang}|{path}");
+    let generation = state.store.generation();
+    if let Some(page) = state.pages.get(generation, &key) {
+        return Ok(html_response(page.as_ref().clone()));
+    }
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<String> {
@@ -87,6 +93,7 @@ pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -
         html::render("home.html", lang, &path, page).map_err(AppError::Internal)
     })
     .await??;
+    state.pages.put(generation, key, Arc::new(body.clone()));
     Ok(html_response(body))
 }
 
