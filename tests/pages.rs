@@ -226,3 +226,49 @@ async fn pages_follow_writes() {
             && !html.contains("Badeplasser og badevannskvalitet")
     );
 }
+
+/// JSON-LD at a record IRI is compacted with the published context at `/context.jsonld`, and
+/// reads back (with that context) to exactly the triples of the Turtle view.
+#[tokio::test]
+async fn json_ld_uses_the_published_context() {
+    let app = TestApp::demo();
+    let uri = "/datasets/trondheim-badevann";
+    let r = get(&app, uri, "application/ld+json", None).await;
+    let mut doc = r.json();
+    assert_eq!(
+        doc["@context"],
+        format!("{}/context.jsonld", crate::util::BASE)
+    );
+    let text = r.text();
+    assert!(
+        text.contains("\"dct:title\"") && text.contains("\"dcat:Dataset\""),
+        "{text}"
+    );
+    let context = get(&app, "/context.jsonld", "application/ld+json", None)
+        .await
+        .json();
+    assert_eq!(context["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
+    doc["@context"] = context["@context"].clone();
+    let parse = |bytes: &[u8], format| {
+        let mut triples: Vec<String> =
+            samapne::import::parse(bytes, format, "http://x/", "doc", String::new)
+                .unwrap()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+        triples.sort();
+        triples
+    };
+    let from_jsonld = parse(
+        doc.to_string().as_bytes(),
+        oxigraph::io::RdfFormat::JsonLd {
+            profile: oxigraph::io::JsonLdProfileSet::empty(),
+        },
+    );
+    let turtle = get(&app, uri, "text/turtle", None).await;
+    assert_eq!(
+        from_jsonld,
+        parse(&turtle.body, oxigraph::io::RdfFormat::Turtle)
+    );
+    assert!(from_jsonld.len() > 20);
+}

@@ -48,7 +48,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         // Search (HTML for browsers, JSON otherwise)
         .route("/search", get(search::search))
-        // Records at their IRIs
+        // Records at their IRIs, and the JSON-LD context their descriptions use
+        .route("/context.jsonld", get(records::context))
         .route("/datasets/{id}", get(records::record))
         .route("/data-services/{id}", get(records::record))
         .route("/concepts/{id}", get(records::record))

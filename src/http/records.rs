@@ -62,12 +62,31 @@ pub async fn record(
             (header::VARY, "Accept".to_owned()),
             (header::LINK, link),
         ],
-        serialize(&triples, format)?,
+        serialize(&triples, format, &state.config.base_url)?,
     )
         .into_response())
 }
 
-fn serialize(triples: &[Triple], format: Format) -> Result<Vec<u8>> {
+/// `GET /context.jsonld`: the JSON-LD context record descriptions are compacted with (our
+/// prefixes), published so that they can name it instead of repeating it.
+pub async fn context() -> Response {
+    let prefixes: serde_json::Map<String, serde_json::Value> = crate::views::rdf::PREFIXES
+        .iter()
+        .map(|(p, iri)| {
+            (
+                (*p).to_owned(),
+                serde_json::Value::String((*iri).to_owned()),
+            )
+        })
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "application/ld+json")],
+        serde_json::json!({ "@context": prefixes }).to_string(),
+    )
+        .into_response()
+}
+
+fn serialize(triples: &[Triple], format: Format, base_url: &str) -> Result<Vec<u8>> {
     let rdf = format
         .rdf_format()
         .ok_or_else(|| AppError::internal("not RDF"))?;
@@ -75,5 +94,11 @@ fn serialize(triples: &[Triple], format: Format) -> Result<Vec<u8>> {
     for t in triples {
         ser.serialize_triple(t).map_err(AppError::internal)?;
     }
-    ser.finish().map_err(AppError::internal)
+    let bytes = ser.finish().map_err(AppError::internal)?;
+    if format != Format::JsonLd {
+        return Ok(bytes);
+    }
+    // Compacted with our prefixes, naming the published context.
+    crate::views::rdf::compact_jsonld(&bytes, &format!("{base_url}/context.jsonld"))
+        .map_err(AppError::internal)
 }

@@ -50,6 +50,75 @@ pub fn splittable(predicate: &str) -> bool {
     tail.chars().any(|c| c.is_alphabetic() || c == '_')
 }
 
+/// Expanded JSON-LD (as Oxigraph writes it) compacted with our prefixes: `{"@context":
+/// context_url, "@graph": [...]}` with `prefix:local` names for properties, types and node
+/// IRIs. The context at `context_url` must define [`PREFIXES`] (see `GET /context.jsonld`).
+pub fn compact_jsonld(expanded: &[u8], context_url: &str) -> Result<Vec<u8>, serde_json::Error> {
+    use serde_json::Value;
+    fn name(iri: &str) -> String {
+        for (prefix, ns) in PREFIXES {
+            if let Some(local) = iri.strip_prefix(ns) {
+                // A compact IRI must not look like an absolute IRI or a blank node.
+                if !local.is_empty() && !local.starts_with("//") && !local.contains(['/', '#']) {
+                    return format!("{prefix}:{local}");
+                }
+            }
+        }
+        iri.to_owned()
+    }
+    fn value(v: Value) -> Value {
+        match v {
+            Value::Object(mut m) if m.len() == 1 && m.contains_key("@id") => {
+                if let Some(Value::String(id)) = m.remove("@id") {
+                    m.insert("@id".into(), Value::String(name(&id)));
+                }
+                Value::Object(m)
+            }
+            other => other,
+        }
+    }
+    let parsed: Value = serde_json::from_slice(expanded)?;
+    let nodes = match parsed {
+        Value::Array(nodes) => nodes,
+        other => vec![other],
+    };
+    let graph: Vec<Value> = nodes
+        .into_iter()
+        .map(|node| match node {
+            Value::Object(m) => Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| match k.as_str() {
+                        "@id" => (k, v.as_str().map_or(v.clone(), |s| Value::String(name(s)))),
+                        "@type" => {
+                            let types = match v {
+                                Value::Array(a) => Value::Array(
+                                    a.into_iter()
+                                        .map(|t| {
+                                            t.as_str().map_or(t.clone(), |s| Value::String(name(s)))
+                                        })
+                                        .collect(),
+                                ),
+                                other => other,
+                            };
+                            (k, types)
+                        }
+                        _ if k.starts_with('@') => (k, v),
+                        _ => {
+                            let v = match v {
+                                Value::Array(a) => Value::Array(a.into_iter().map(value).collect()),
+                                other => value(other),
+                            };
+                            (name(&k), v)
+                        }
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({ "@context": context_url, "@graph": graph }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
