@@ -305,9 +305,15 @@ pub fn judge(
         .filter(|r| r.is_violation_or_warning())
     {
         let mut blamed: Vec<NamedNode> = owner.get(&r.focus).cloned().into_iter().collect();
-        if blamed.is_empty() {
-            // A node the import links to but does not own (a publisher in the store, a
-            // vocabulary term): the records that link to it answer for it.
+        // Another record already in the store was judged when it was written; seen here only
+        // through one hop of context, its own results are not this write's.
+        let stored_record = match &r.focus {
+            Term::NamedNode(n) => blamed.is_empty() && store.public.contains_named_graph(n)?,
+            _ => false,
+        };
+        if blamed.is_empty() && !stored_record {
+            // A node the import links to but does not own (a publisher missing from the
+            // store, a vocabulary term): the records that link to it answer for it.
             for (record, triples) in &part.graphs {
                 if triples.iter().any(|t| t.object == r.focus) {
                     blamed.push(record.clone());

@@ -607,3 +607,48 @@ async fn concepts_and_models_are_validated_by_their_profiles() {
     assert_eq!(r.status, 422, "{}", r.text());
     assert!(r.text().contains("lekeplasser#Lekeplass"), "{}", r.text());
 }
+
+/// A data service written through the API is served at its IRI (RDF and HTML) and listed in
+/// the organisation's data-service harvest document, not in its dataset catalogue.
+#[tokio::test]
+async fn data_services_reach_their_page_and_harvest_document() {
+    let app = TestApp::demo();
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    let body = format!(
+        r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<> a dcat:DataService ; dct:identifier "luft-api" ; dct:title "API for luftkvalitet"@nb ;
+  dct:publisher <../organizations/{TRONDHEIM}> ;
+  dcat:endpointURL <https://api.example.no/luft> ;
+  dcat:servesDataset <../datasets/trondheim-luftkvalitet> ."#
+    );
+    let r = put(
+        &app,
+        "/api/data-services/luft-api",
+        Some(&t),
+        "text/turtle",
+        &body,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let rdf = app
+        .get("/data-services/luft-api", Some("text/turtle"))
+        .await;
+    assert_eq!(rdf.status, 200);
+    assert!(rdf.text().contains("https://api.example.no/luft"));
+    let html = app
+        .get("/data-services/luft-api", Some("text/html,*/*;q=0.8"))
+        .await;
+    assert!(
+        html.text().contains("<h1>API for luftkvalitet</h1>")
+            && html.text().contains("Datatjeneste")
+    );
+    let services = app
+        .get(&format!("/catalogs/{TRONDHEIM}/data-services"), None)
+        .await;
+    assert!(services.text().contains("data-services/luft-api"));
+    let datasets = app.get(&format!("/catalogs/{TRONDHEIM}"), None).await;
+    assert!(
+        !datasets.text().contains("dcat:service"),
+        "services have their own document"
+    );
+}
