@@ -101,8 +101,8 @@ pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -
 #[derive(Default)]
 pub struct PageCache(std::sync::Mutex<(u64, HashMap<String, Arc<String>>)>);
 
-/// Pages kept per generation; past this the cache starts over (memory stays bounded).
-const CACHED_PAGES: usize = 4096;
+/// Pages kept per generation (about 15 KB each); past this, each new page evicts one.
+const CACHED_PAGES: usize = 2048;
 
 impl PageCache {
     fn get(&self, generation: u64, key: &str) -> Option<Arc<String>> {
@@ -114,10 +114,19 @@ impl PageCache {
 
     fn put(&self, generation: u64, key: String, page: Arc<String>) {
         let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.0 != generation || guard.1.len() >= CACHED_PAGES {
-            *guard = (generation, HashMap::new());
-        }
+        // The old generation's pages are freed after the lock is released, not under it.
+        let old = (guard.0 != generation)
+            .then(|| std::mem::replace(&mut *guard, (generation, HashMap::new())));
+        // When full, one page makes room (clearing thousands at once would stall requests).
+        let evicted = if guard.1.len() >= CACHED_PAGES {
+            let victim = guard.1.keys().next().cloned();
+            victim.and_then(|k| guard.1.remove(&k))
+        } else {
+            None
+        };
         guard.1.insert(key, page);
+        drop(guard);
+        drop((old, evicted));
     }
 }
 

@@ -80,6 +80,8 @@ pub struct Index {
     /// Organisations (with counts) following each coordination, computed once per refresh:
     /// every dataset page of a coordination's thousands of datasets asks.
     followers: std::sync::Mutex<HashMap<String, Counts>>,
+    /// Labels pages looked up, by (language, IRI), until the next refresh.
+    page_labels: std::sync::Mutex<HashMap<(String, String), String>>,
 }
 
 /// A search: words, facet filters (OR within a facet, AND across), a page.
@@ -145,6 +147,32 @@ impl Index {
             .clone()
     }
 
+    /// A label pages use, computed once per refresh (bounded: the cache starts over past
+    /// 100,000 labels).
+    pub fn page_label<E>(
+        &self,
+        lang: &str,
+        iri: &str,
+        compute: impl FnOnce() -> Result<String, E>,
+    ) -> Result<String, E> {
+        let key = (lang.to_owned(), iri.to_owned());
+        if let Some(l) = self
+            .page_labels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Ok(l.clone());
+        }
+        let label = compute()?;
+        let mut cache = self.page_labels.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= 100_000 {
+            cache.clear();
+        }
+        cache.insert(key, label.clone());
+        Ok(label)
+    }
+
     /// Applies the events logged since the index was last brought up to date.
     pub fn refresh(&mut self, store: &Store) -> Result<(), StorageError> {
         let generation = store.generation();
@@ -152,6 +180,10 @@ impl Index {
             return Ok(());
         }
         self.followers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.page_labels
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();

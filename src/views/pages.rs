@@ -76,6 +76,13 @@ impl Page<'_> {
 
     /// A human label for `target`: its preferred label, title or name, else its IRI.
     pub fn label(&self, target: &NamedNode) -> Result<String, StorageError> {
+        match self.index {
+            Some(index) => index.page_label(self.lang, target.as_str(), || self.lookup(target)),
+            None => self.lookup(target),
+        }
+    }
+
+    fn lookup(&self, target: &NamedNode) -> Result<String, StorageError> {
         // Facet values (organisations, themes, concepts, formats) are labelled in the index.
         if let Some(l) = self
             .index
