@@ -119,7 +119,7 @@ pub fn events_for(public: &OxStore, writes: &[GraphWrite]) -> Result<Changes, St
         let published = next_timestamp();
         let graph = NamedNode::new_unchecked(format!(
             "{EVENT_PREFIX}{}-{:08x}",
-            published.replace([':', '.'], ""),
+            key(&published),
             rand::random::<u32>()
         ));
         let g = GraphName::NamedNode(graph.clone());
@@ -198,20 +198,87 @@ pub fn replay(
     }))
 }
 
-/// Events of `kind` (and publisher, if given), oldest first.
-pub fn list(
-    internal: &OxStore,
-    kind: Kind,
-    publisher: Option<&NamedNode>,
-) -> Result<Vec<Event>, StorageError> {
+/// Which events to read: the ids of event graphs start with their time (see [`key`]), so
+/// the day and "after" filters apply before an event's own triples are read.
+#[derive(Default)]
+pub struct Filter<'a> {
+    pub publisher: Option<&'a NamedNode>,
+    /// `YYYY-MM-DD` (UTC).
+    pub day: Option<&'a str>,
+    /// Only events later than this [`key`].
+    pub after: Option<&'a str>,
+}
+
+/// The sortable time key of an event, from its `as:published` (what its graph id starts with).
+pub fn key(published: &str) -> String {
+    published.replace([':', '.'], "")
+}
+
+/// The time key of an event graph.
+fn graph_key(graph: &NamedNode) -> &str {
+    let id = graph.as_str().trim_start_matches(EVENT_PREFIX);
+    id.rsplit_once('-').map_or(id, |(k, _)| k)
+}
+
+/// Event graphs of `kind`, as their ids are listed (no event triples read).
+fn graphs_of(internal: &OxStore, kind: Kind) -> Result<Vec<NamedNode>, StorageError> {
     let wanted = Literal::new_simple_literal(kind.segment());
     let mut out = Vec::new();
     for q in internal.quads_for_pattern(None, Some(STREAM_KIND), Some(wanted.as_ref().into()), None)
     {
-        let q = q?;
-        let GraphName::NamedNode(graph) = q.graph_name else {
+        if let GraphName::NamedNode(graph) = q?.graph_name {
+            out.push(graph);
+        }
+    }
+    Ok(out)
+}
+
+/// The UTC days with events of `kind` (by `publisher`, if given).
+pub fn days(
+    internal: &OxStore,
+    kind: Kind,
+    publisher: Option<&NamedNode>,
+) -> Result<std::collections::BTreeSet<String>, StorageError> {
+    let mut out = std::collections::BTreeSet::new();
+    for graph in graphs_of(internal, kind)? {
+        if let Some(p) = publisher {
+            let g = GraphNameRef::NamedNode(graph.as_ref());
+            let by =
+                internal.contains(oxigraph::model::QuadRef::new(&graph, DCT_PUBLISHER, p, g))?;
+            if !by {
+                continue;
+            }
+        }
+        out.insert(graph_key(&graph).chars().take(10).collect());
+    }
+    Ok(out)
+}
+
+/// The newest event's time key over `kinds` (empty if there is none).
+pub fn latest(internal: &OxStore, kinds: &[Kind]) -> Result<String, StorageError> {
+    let mut last = String::new();
+    for kind in kinds {
+        for graph in graphs_of(internal, *kind)? {
+            last = last.max(graph_key(&graph).to_owned());
+        }
+    }
+    Ok(last)
+}
+
+/// Events of `kind` that pass `filter`, oldest first.
+pub fn list(
+    internal: &OxStore,
+    kind: Kind,
+    filter: &Filter<'_>,
+) -> Result<Vec<Event>, StorageError> {
+    let mut out = Vec::new();
+    for graph in graphs_of(internal, kind)? {
+        let time = graph_key(&graph);
+        if filter.day.is_some_and(|d| !time.starts_with(d))
+            || filter.after.is_some_and(|a| time <= a)
+        {
             continue;
-        };
+        }
         let subject = graph.as_ref().into();
         let g = GraphNameRef::NamedNode(graph.as_ref());
         let mut event = Event {
@@ -236,7 +303,10 @@ pub fn list(
                 _ => {}
             }
         }
-        if publisher.is_none_or(|p| event.publisher.as_ref() == Some(p)) {
+        if filter
+            .publisher
+            .is_none_or(|p| event.publisher.as_ref() == Some(p))
+        {
             out.push(event);
         }
     }

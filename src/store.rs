@@ -417,8 +417,12 @@ mod tests {
             .quads_for_pattern(None, None, None, Some(JOURNAL_GRAPH.into()))
             .collect();
         assert!(journal.is_empty());
-        let events =
-            crate::ldes::list(&store.internal, crate::domain::Kind::Dataset, None).unwrap();
+        let events = crate::ldes::list(
+            &store.internal,
+            crate::domain::Kind::Dataset,
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].activity, "Create");
     }

@@ -86,10 +86,20 @@ async fn serve(
             ),
             None => None,
         };
-        let events = ldes::list(&store.internal, kind, publisher.as_ref())?;
         Ok(match &day {
-            None => root(&stream, &events),
-            Some(day) => page(&store, &base, &stream, day, &events)?,
+            None => root(
+                &stream,
+                &ldes::days(&store.internal, kind, publisher.as_ref())?,
+            ),
+            Some(day) => {
+                let filter = ldes::Filter {
+                    publisher: publisher.as_ref(),
+                    day: Some(day),
+                    after: None,
+                };
+                let events = ldes::list(&store.internal, kind, &filter)?;
+                page(&store, &base, &stream, day, &events)?
+            }
         })
     })
     .await??;
@@ -153,7 +163,7 @@ fn dq(s: impl Into<NamedOrBlankNode>, p: NamedNode, o: impl Into<Term>) -> Quad 
 }
 
 /// The stream's description and its root node: one pair of relations per day with events.
-fn root(stream: &str, events: &[ldes::Event]) -> Vec<Quad> {
+fn root(stream: &str, days: &BTreeSet<String>) -> Vec<Quad> {
     let s = iri(stream);
     let t = |l: &str| iri(format!("{TREE}{l}"));
     let l = |x: &str| iri(format!("{LDES}{x}"));
@@ -177,8 +187,8 @@ fn root(stream: &str, events: &[ldes::Event]) -> Vec<Quad> {
             Literal::new_typed_literal("P10Y", xsd::DURATION),
         ),
     ];
-    let days: BTreeSet<&str> = events.iter().map(|e| &e.published[..10]).collect();
     for day in days {
+        let day = day.as_str();
         let node = iri(format!("{stream}?day={day}"));
         let next = next_day(day);
         for (name, kind, value) in [

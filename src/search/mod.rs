@@ -64,7 +64,7 @@ pub struct Doc {
 pub struct Index {
     /// The store generation the index reflects.
     pub generation: u64,
-    /// `as:published` of the last event applied.
+    /// Time key ([`crate::ldes::key`]) of the last event applied.
     last_event: String,
     docs: Vec<Option<Doc>>,
     by_iri: HashMap<String, u32>,
@@ -189,21 +189,21 @@ impl Index {
             .clear();
         let mut changed: HashSet<NamedNode> = HashSet::new();
         let mut last = self.last_event.clone();
-        for e in crate::ldes::list(&store.internal, Kind::Dataset, None)? {
-            if e.published > self.last_event {
-                last = last.max(e.published.clone());
-                changed.insert(e.object);
-            }
+        let since = crate::ldes::Filter {
+            after: Some(&self.last_event),
+            ..Default::default()
+        };
+        for e in crate::ldes::list(&store.internal, Kind::Dataset, &since)? {
+            last = last.max(crate::ldes::key(&e.published));
+            changed.insert(e.object);
         }
-        for e in crate::ldes::list(&store.internal, Kind::Concept, None)? {
-            if e.published > self.last_event {
-                last = last.max(e.published.clone());
-                // Datasets about the concept carry its labels.
-                if let Some(&id) = self.value_ids.get(e.object.as_str()) {
-                    for doc in self.docs.iter().flatten() {
-                        if doc.facets.contains(&(Facet::Concept, id)) {
-                            changed.insert(NamedNode::new_unchecked(doc.iri.clone()));
-                        }
+        for e in crate::ldes::list(&store.internal, Kind::Concept, &since)? {
+            last = last.max(crate::ldes::key(&e.published));
+            // Datasets about the concept carry its labels.
+            if let Some(&id) = self.value_ids.get(e.object.as_str()) {
+                for doc in self.docs.iter().flatten() {
+                    if doc.facets.contains(&(Facet::Concept, id)) {
+                        changed.insert(NamedNode::new_unchecked(doc.iri.clone()));
                     }
                 }
             }
@@ -493,15 +493,9 @@ fn literals(store: &Store, n: &NamedNode, p: &str) -> Result<Vec<(String, String
     Ok(out)
 }
 
-/// The newest event timestamp (the index starts after it).
+/// The newest event's time key (the index starts after it).
 fn latest_event(store: &Store) -> Result<String, StorageError> {
-    let mut last = String::new();
-    for kind in [Kind::Dataset, Kind::Concept] {
-        if let Some(e) = crate::ldes::list(&store.internal, kind, None)?.last() {
-            last = last.max(e.published.clone());
-        }
-    }
-    Ok(last)
+    crate::ldes::latest(&store.internal, &[Kind::Dataset, Kind::Concept])
 }
 
 /// The text in `lang` (then nb, nn, en, untagged, anything).
