@@ -386,12 +386,7 @@ async fn nothing_internal_in_harvest_documents() {
     let r = app.get("/datasets/draft", None).await;
     assert_eq!(r.status, 404, "a draft is not public at its IRI either");
     // Nor in the event streams.
-    let day = &samapne::ldes::format_micros(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_micros(),
-    )[..10];
+    let day = &crate::util::today();
     for kind in [
         "datasets",
         "data-services",

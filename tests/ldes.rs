@@ -138,12 +138,7 @@ async fn stream_pages_and_caching() {
             && text.contains("LessThanRelation")
     );
     assert!(text.contains("retentionPolicy"));
-    let day = &samapne::ldes::format_micros(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_micros(),
-    )[..10];
+    let day = &crate::util::today();
     let page = app
         .send(get(
             format!("/ldes/datasets?day={day}"),

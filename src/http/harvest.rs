@@ -221,7 +221,7 @@ async fn representation(
     })
     .await??;
     let (body, links) = built;
-    let etag = format!("\"{}\"", hex(&Sha256::digest(&body)[..16]));
+    let etag = strong_etag(&body);
     let last_modified = previous
         .as_ref()
         .filter(|p| p.etag == etag)
@@ -250,8 +250,13 @@ fn lock(
     cache.entries.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// A strong ETag for `body`: 128 bits of its SHA-256.
+pub fn strong_etag(body: &[u8]) -> String {
+    let hex: String = Sha256::digest(body)[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("\"{hex}\"")
 }
 
 /// The response for `rep`, honouring conditional requests and `Accept-Encoding`.

@@ -17,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
@@ -113,13 +112,7 @@ async fn serve(
         ser.serialize_quad(quad).map_err(AppError::internal)?;
     }
     let body = ser.finish().map_err(AppError::internal)?;
-    let etag = format!(
-        "\"{}\"",
-        Sha256::digest(&body)[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = super::harvest::strong_etag(&body);
     let today = ldes::format_micros(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

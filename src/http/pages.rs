@@ -70,33 +70,6 @@ pub fn alternates_header(path: &str) -> String {
         .join(", ")
 }
 
-/// `GET /`: counts, the newest datasets, the coordinations.
-pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response> {
-    let lang = language(&uri, &headers);
-    let path = path_without_lang(&uri);
-    // Counting and sorting every dataset is done once per store generation.
-    let key = format!("{lang}|{path}");
-    let generation = state.store.generation();
-    if let Some(page) = state.pages.get(generation, &key) {
-        return Ok(html_response(page.as_ref().clone()));
-    }
-    let store = state.store.clone();
-    let base = state.config.base_url.clone();
-    let body = tokio::task::spawn_blocking(move || -> Result<String> {
-        let page = Page {
-            store: &store,
-            base: &base,
-            lang,
-            index: None,
-        }
-        .home()?;
-        html::render("home.html", lang, &path, page).map_err(AppError::Internal)
-    })
-    .await??;
-    state.pages.put(generation, key, Arc::new(body.clone()));
-    Ok(html_response(body))
-}
-
 /// Rendered record pages of the current store generation, by language and path.
 #[derive(Default)]
 pub struct PageCache(std::sync::Mutex<(u64, HashMap<String, Arc<String>>)>);
@@ -130,25 +103,60 @@ impl PageCache {
     }
 }
 
-/// The HTML page of the record `iri` (404 if it is not public). Pages are cached until the
-/// store changes.
+/// A page from the cache, or rendered by `build(lang, path)` (on a blocking thread) and cached
+/// until the store changes. `None` from `build`: there is no such page.
+async fn cached_page(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    build: impl FnOnce(&'static str, String) -> Result<Option<String>> + Send + 'static,
+) -> Result<Option<Response>> {
+    let lang = language(uri, headers);
+    let path = path_without_lang(uri);
+    let key = format!("{lang}|{path}");
+    let generation = state.store.generation();
+    if let Some(page) = state.pages.get(generation, &key) {
+        return Ok(Some(html_response(page.as_ref().clone())));
+    }
+    let Some(body) = tokio::task::spawn_blocking(move || build(lang, path)).await?? else {
+        return Ok(None);
+    };
+    state.pages.put(generation, key, Arc::new(body.clone()));
+    Ok(Some(html_response(body)))
+}
+
+/// `GET /`: counts, the newest datasets, the coordinations (counting and sorting every
+/// dataset once per store generation).
+pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response> {
+    let store = state.store.clone();
+    let base = state.config.base_url.clone();
+    let page = cached_page(&state, &uri, &headers, move |lang, path| {
+        let page = Page {
+            store: &store,
+            base: &base,
+            lang,
+            index: None,
+        }
+        .home()?;
+        html::render("home.html", lang, &path, page)
+            .map(Some)
+            .map_err(AppError::Internal)
+    })
+    .await?;
+    page.ok_or_else(|| AppError::internal("the home page is missing"))
+}
+
+/// The HTML page of the record `iri` (404 if it is not public).
 pub async fn record(
     state: &AppState,
     iri: NamedNode,
     uri: &Uri,
     headers: &HeaderMap,
 ) -> Result<Response> {
-    let lang = language(uri, headers);
-    let path = path_without_lang(uri);
-    let key = format!("{lang}|{path}");
-    let generation = state.store.generation();
-    if let Some(page) = state.pages.get(generation, &key) {
-        return Ok(html_response(page.as_ref().clone()));
-    }
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let index = state.search.clone();
-    let body = tokio::task::spawn_blocking(move || -> Result<Option<String>> {
+    let page = cached_page(state, uri, headers, move |lang, path| {
         super::search::ensure_fresh(&index, &store)?;
         let guard = index.read();
         let page = Page {
@@ -164,8 +172,6 @@ pub async fn record(
             .map(Some)
             .map_err(AppError::Internal)
     })
-    .await??;
-    let body = body.ok_or_else(|| AppError::NotFound("there is no public record here".into()))?;
-    state.pages.put(generation, key, Arc::new(body.clone()));
-    Ok(html_response(body))
+    .await?;
+    page.ok_or_else(|| AppError::NotFound("there is no public record here".into()))
 }

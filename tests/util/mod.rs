@@ -217,3 +217,12 @@ pub async fn live() -> Live {
         _dir: dir,
     }
 }
+
+/// Today's date in UTC, `YYYY-MM-DD` (the day page of events made now).
+pub fn today() -> String {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
+    samapne::ldes::format_micros(micros)[..10].to_owned()
+}
