@@ -26,26 +26,9 @@ async fn pages_pass_axe_in_chromium() {
         "/search?q=barnehagene",
         "/search?page_size=5&page=2&lang=en",
     ];
-    let base = app.base.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(js.join("a11y.mjs"))
-            .arg(&base)
-            .arg(&shots)
-            .args(paths)
-            .output()
-            .expect("node")
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let found: serde_json::Value =
-        serde_json::from_str(text.lines().rev().find(|l| l.starts_with('{')).unwrap()).unwrap();
+    let mut args = vec![app.base.clone(), shots.display().to_string()];
+    args.extend(paths.iter().map(|p| (*p).to_owned()));
+    let found = crate::util::node("a11y.mjs", args).await;
     for path in paths {
         let problems = found[path]
             .as_array()

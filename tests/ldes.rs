@@ -81,28 +81,7 @@ async fn the_reference_client_replays_to_the_published_set() {
     assert_eq!(app.put(&token, "ldes-c", "C").await, 201);
 
     let url = format!("{}/ldes/datasets", app.base);
-    // The server runs on this runtime; the client blocks another thread.
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/ldes_replay.mjs"))
-            .arg(&url)
-            .output()
-            .expect("node")
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let result: serde_json::Value = serde_json::from_str(
-        text.lines()
-            .find(|l| l.starts_with('{'))
-            .expect("a JSON line"),
-    )
-    .unwrap();
+    let result = crate::util::node("ldes_replay.mjs", vec![url]).await;
     let live: Vec<String> = result["live"]
         .as_array()
         .unwrap()

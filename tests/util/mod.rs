@@ -226,3 +226,32 @@ pub fn today() -> String {
         .as_micros();
     samapne::ldes::format_micros(micros)[..10].to_owned()
 }
+
+/// Runs `tests/js/{script}` with Node.js on a blocking thread (the server under test keeps
+/// running on the test's runtime) and returns the JSON object it prints last.
+pub async fn node(script: &str, args: Vec<String>) -> serde_json::Value {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/js")
+        .join(script);
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(&script)
+            .args(&args)
+            .output()
+            .expect("node")
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .expect("a JSON line");
+    serde_json::from_str(line).unwrap()
+}
