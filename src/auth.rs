@@ -29,20 +29,71 @@ const ORG: NamedNodeRef<'_> =
 const ROLE: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#role");
 const CREATED: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/created");
 
-/// An authenticated caller.
+/// An authenticated caller: a token, a local account or (later) an OpenID Connect login all
+/// become one of these, and the domain code sees nothing else.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    /// A stable IRI for the caller (the token's hashed name), recorded as the agent of the
-    /// changes it makes; never the token itself.
+    /// A stable IRI for the caller (the token's hashed name, or the account), recorded as the
+    /// agent of the changes it makes; never a secret.
     pub agent: NamedNode,
-    /// Organisation number (9 digits) the caller acts for.
-    pub org: String,
-    pub roles: Vec<String>,
+    /// What the caller is called on pages (the account name; "API token" for tokens).
+    pub name: String,
+    /// Role grants: (organisation number, role). A person may have several roles in several
+    /// organisations.
+    pub grants: Vec<(String, String)>,
 }
 
 impl Principal {
+    /// A caller with `roles` in one organisation.
+    pub fn new(agent: NamedNode, name: &str, org: &str, roles: &[String]) -> Self {
+        Self {
+            agent,
+            name: name.to_owned(),
+            grants: roles.iter().map(|r| (org.to_owned(), r.clone())).collect(),
+        }
+    }
+
+    /// Whether the caller is an admin (who may do everything everywhere).
+    pub fn is_admin(&self) -> bool {
+        self.grants.iter().any(|(_, r)| r == "admin")
+    }
+
+    /// The caller has `role` in some organisation.
     pub fn has_role(&self, role: &str) -> bool {
-        self.roles.iter().any(|r| r == role || r == "admin")
+        self.is_admin() || self.grants.iter().any(|(_, r)| r == role)
+    }
+
+    /// The caller has `role` in organisation `org`.
+    pub fn may(&self, role: &str, org: &str) -> bool {
+        self.is_admin() || self.grants.iter().any(|(o, r)| o == org && r == role)
+    }
+
+    /// The caller has any role in `org` (may read its internal overview).
+    pub fn member_of(&self, org: &str) -> bool {
+        self.is_admin() || self.grants.iter().any(|(o, _)| o == org)
+    }
+
+    /// The organisations the caller has roles in, sorted.
+    pub fn orgs(&self) -> Vec<String> {
+        let mut orgs: Vec<String> = self.grants.iter().map(|(o, _)| o.clone()).collect();
+        orgs.sort();
+        orgs.dedup();
+        orgs
+    }
+
+    /// The caller's roles in `org`, for messages.
+    pub fn roles_in(&self, org: &str) -> String {
+        let roles: Vec<&str> = self
+            .grants
+            .iter()
+            .filter(|(o, _)| o == org)
+            .map(|(_, r)| r.as_str())
+            .collect();
+        if roles.is_empty() {
+            format!("no role in {org}")
+        } else {
+            roles.join(", ")
+        }
     }
 }
 
@@ -117,11 +168,7 @@ pub fn principal(
             _ => {}
         }
     }
-    Ok(org.map(|org| Principal {
-        agent: graph,
-        org,
-        roles,
-    }))
+    Ok(org.map(|org| Principal::new(graph, "API token", &org, &roles)))
 }
 
 /// Now, as an xsd:dateTime lexical form.

@@ -30,6 +30,9 @@ pub enum AppError {
     /// 404: nothing at this IRI.
     #[error("{0}")]
     NotFound(String),
+    /// 409: the record is not in a state where this can be done.
+    #[error("{0}")]
+    Conflict(String),
     /// 405: method not allowed on this resource.
     #[error("{0}")]
     MethodNotAllowed(String),
@@ -77,6 +80,7 @@ impl AppError {
             Self::UpdateRefused | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -98,6 +102,7 @@ impl AppError {
             Self::UpdateRefused => "update-refused",
             Self::ServiceRefused => "service-refused",
             Self::NotFound(_) => "not-found",
+            Self::Conflict(_) => "conflict",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::Unprocessable(_) => "unprocessable",
@@ -209,6 +214,7 @@ impl From<crate::domain::write::WriteError> for AppError {
             W::BadId(m) => Self::BadRequest(m),
             W::Forbidden(m) => Self::Forbidden(m),
             W::NotFound(m) => Self::NotFound(m),
+            W::Conflict(m) => Self::Conflict(m),
             W::Unprocessable(m) => Self::Unprocessable(m),
             // The format is chosen by the handler, which knows the request's Accept.
             W::Invalid { report } => Self::Invalid {

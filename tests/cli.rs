@@ -356,7 +356,7 @@ fn token_create() {
     let principal = samapne::auth::principal(&store, &token)
         .unwrap()
         .expect("the token is known");
-    assert_eq!(principal.org, "942110464");
+    assert_eq!(principal.orgs(), ["942110464"]);
     assert!(
         principal.has_role("legal")
             && principal.has_role("data-steward")

@@ -31,6 +31,16 @@ impl Live {
             .unwrap();
         let r = self.send(req).await;
         assert!(matches!(r.status, 200 | 201), "{}", r.text());
+        if r.json()["public"] == false {
+            // A new dataset is registered; the opening process publishes it.
+            let admin =
+                samapne::auth::create_token(&self.state.store, TRONDHEIM, &["admin".into()])
+                    .unwrap();
+            for step in crate::util::opening_steps(id, &admin) {
+                let s = self.send(step).await;
+                assert_eq!(s.status, 200, "{}", s.text());
+            }
+        }
         r.status
     }
 

@@ -149,6 +149,12 @@ async fn the_index_follows_writes() {
         .body(Body::from(body))
         .unwrap();
     assert_eq!(app.send(put).await.status, 201);
+    assert_eq!(
+        search(&app, "q=sn%C3%B8br%C3%B8ytingen").await["total"],
+        0,
+        "registered, not yet published"
+    );
+    app.publish(TRONDHEIM, "broyting").await;
     let found = search(&app, "q=sn%C3%B8br%C3%B8ytingen").await;
     assert_eq!(iris(&found), [format!("{BASE}/datasets/broyting")]);
     let del = Request::delete("/api/datasets/broyting")

@@ -122,7 +122,14 @@ async fn steward_creates_replaces_and_deletes_a_dataset() {
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.header("location"), iri);
     assert_eq!(r.json()["created"], true);
+    assert_eq!(
+        r.json()["public"],
+        false,
+        "a new dataset is registered, not published"
+    );
     assert!(r.json()["modified"].as_str().unwrap().starts_with("20"));
+    assert!(!ask(&app, &format!("ASK {{ <{iri}> ?p ?o }}")).await);
+    app.publish(TRONDHEIM, "api-test").await;
     assert!(ask(&app, &format!("ASK {{ <{iri}> <http://purl.org/dc/terms/title> \"Først\"@nb ; <http://purl.org/dc/terms/modified> ?m . <{catalog}> <http://www.w3.org/ns/dcat#dataset> <{iri}> }}")).await);
     // The record and what it owns are in the record's own graph.
     assert!(
@@ -163,7 +170,7 @@ async fn steward_creates_replaces_and_deletes_a_dataset() {
 
     assert_eq!(
         change_records(&app, &iri),
-        ["\"create\"", "\"delete\"+prev", "\"replace\"+prev"]
+        ["\"delete\"+prev", "\"register\"", "\"replace\"+prev"]
     );
     // The change records are internal.
     assert!(
@@ -192,6 +199,8 @@ async fn first_record_creates_the_catalogue() {
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.text());
+    assert!(!ask(&app, &format!("ASK {{ <{catalog}> ?p ?o }}")).await);
+    app.publish(DIGDIR, "digdir-test").await;
     let q = format!(
         "ASK {{ <{catalog}> a <http://www.w3.org/ns/dcat#Catalog> ; <http://purl.org/dc/terms/title> ?t ; \
          <http://purl.org/dc/terms/publisher> <{BASE}/organizations/{DIGDIR}> ; \
@@ -438,6 +447,7 @@ async fn other_body_formats() {
         let r = put(&app, "/api/datasets/fmt", Some(&t), ctype, &body).await;
         assert!(matches!(r.status, 200 | 201), "{ctype}: {}", r.text());
     }
+    app.publish(TRONDHEIM, "fmt").await;
     assert!(
         ask(
             &app,
@@ -447,8 +457,8 @@ async fn other_body_formats() {
     );
 }
 
-/// A record imported as a draft becomes public when a valid write replaces it; the draft and
-/// its report are gone from the internal store.
+/// A dataset imported as a draft is registered in the inventory: a valid write replaces the
+/// draft and its report (still internal), and the opening process publishes it.
 #[tokio::test]
 async fn a_valid_write_replaces_a_draft() {
     let app = TestApp::demo();
@@ -501,9 +511,11 @@ async fn a_valid_write_replaces_a_draft() {
         "replacing a draft is not a creation: {}",
         r.text()
     );
+    assert!(!internal_graph(&format!("urn:samapne:draft-report:{iri}")));
+    assert!(!ask(&app, &format!("ASK {{ <{iri}> ?p ?o }}")).await);
+    app.publish(TRONDHEIM, "drafted").await;
     assert!(ask(&app, &format!("ASK {{ <{iri}> ?p \"Ferdig\"@nb }}")).await);
     assert!(!internal_graph(&iri));
-    assert!(!internal_graph(&format!("urn:samapne:draft-report:{iri}")));
 }
 
 /// The OpenAPI document is valid JSON, OpenAPI 3, and documents every write route.

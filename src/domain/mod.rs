@@ -1,4 +1,8 @@
 //! The domain: what records are and the rules for changing them, independent of HTTP.
+pub mod inventory;
+pub mod needs;
+pub mod overview;
+pub mod process;
 pub mod write;
 
 use oxigraph::model::NamedNodeRef;

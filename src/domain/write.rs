@@ -39,6 +39,9 @@ pub enum WriteError {
     /// 404: there is no such record to delete.
     #[error("{0}")]
     NotFound(String),
+    /// 409: the record is not in a state where this can be done.
+    #[error("{0}")]
+    Conflict(String),
     /// 422: the body is RDF but not a description of this one record.
     #[error("{0}")]
     Unprocessable(String),
@@ -66,6 +69,9 @@ pub struct Outcome {
     pub iri: NamedNode,
     /// The record did not exist before (neither public nor as a draft).
     pub created: bool,
+    /// The record is public (a new dataset is registered in the inventory instead, and
+    /// published at the end of the opening process).
+    pub public: bool,
     /// The record's `dct:modified` as stored.
     pub modified: String,
 }
@@ -104,12 +110,18 @@ pub fn put(
     require_role(who, kind)?;
     check_body(base_url, kind, iri, &triples)?;
     let publisher = single_publisher(iri, &triples)?;
-    require_org(who, base_url, &publisher, "names as its publisher")?;
+    require_org(
+        who,
+        base_url,
+        kind.writer_role(),
+        &publisher,
+        "names as its publisher",
+    )?;
 
     let _guard = store.lock_writes();
     let existing = Existing::read(store, iri)?;
     if let Some(old) = &existing.publisher {
-        require_org(who, base_url, old, "is published by")?;
+        require_org(who, base_url, kind.writer_role(), old, "is published by")?;
     }
     let modified = match triples
         .iter()
@@ -146,6 +158,34 @@ pub fn put(
         });
     }
 
+    // A dataset that is not published yet is registered in the inventory: the opening
+    // process decides when it becomes public.
+    if kind == Kind::Dataset && existing.public.is_none() {
+        let org = orgnr_of(base_url, &publisher)
+            .unwrap_or_default()
+            .to_owned();
+        let action = if existing.found() {
+            "replace"
+        } else {
+            "register"
+        };
+        let internal = vec![
+            change_record(who, iri, action, &existing),
+            GraphWrite::replace(iri.clone(), triples),
+            GraphWrite {
+                graph: draft_report_graph(iri),
+                quads: None,
+            },
+            super::process::registration(store, iri, &org)?,
+        ];
+        store.write(Vec::new(), internal)?;
+        return Ok(Outcome {
+            iri: iri.clone(),
+            created: !existing.found(),
+            public: false,
+            modified,
+        });
+    }
     let mut public = vec![GraphWrite::replace(iri.clone(), triples)];
     public.extend(catalog_writes(
         store,
@@ -170,6 +210,7 @@ pub fn put(
     Ok(Outcome {
         iri: iri.clone(),
         created: !existing.found(),
+        public: true,
         modified,
     })
 }
@@ -190,10 +231,10 @@ pub fn delete(
         return Err(WriteError::NotFound(format!("there is no record <{iri}>")));
     }
     match &existing.publisher {
-        Some(p) => require_org(who, base_url, p, "is published by")?,
+        Some(p) => require_org(who, base_url, kind.writer_role(), p, "is published by")?,
         // A record with no publisher can only have come from an import; only admins may
         // decide about it.
-        None if !who.has_role("admin") => {
+        None if !who.is_admin() => {
             return Err(WriteError::Forbidden(format!(
                 "<{iri}> names no publisher; only an admin may delete it"
             )));
@@ -209,6 +250,10 @@ pub fn delete(
     }
     let mut internal = vec![change_record(who, iri, "delete", &existing)];
     internal.extend(existing.draft_removal(iri));
+    internal.push(GraphWrite {
+        graph: super::process::process_graph(iri),
+        quads: None,
+    });
     if existing.public.is_some() {
         internal.push(tombstone(iri, kind));
     }
@@ -224,7 +269,7 @@ pub fn tombstone_graph(iri: &NamedNode) -> NamedNode {
 
 /// The tombstone of `iri`: an ActivityStreams `as:Tombstone` with its former type and the
 /// time of deletion, which is all that may be said about it publicly.
-fn tombstone(iri: &NamedNode, kind: Kind) -> GraphWrite {
+pub(super) fn tombstone(iri: &NamedNode, kind: Kind) -> GraphWrite {
     let as_ = |local: &str| NamedNode::new_unchecked(format!("{AS}{local}"));
     GraphWrite::replace(
         tombstone_graph(iri),
@@ -261,27 +306,39 @@ fn require_role(who: &Principal, kind: Kind) -> Result<(), WriteError> {
         Ok(())
     } else {
         Err(WriteError::Forbidden(format!(
-            "writing {} needs the role {role}; this token has {}",
+            "writing {} needs the role {role}; {} has none",
             kind.segment(),
-            who.roles.join(", ")
+            who.name
         )))
     }
 }
 
-/// The caller may act for the organisation `publisher` (admins for every organisation).
-fn require_org(
+/// The caller has `role` in the organisation `publisher` (admins in every organisation).
+pub(super) fn require_org(
     who: &Principal,
     base_url: &str,
+    role: &str,
     publisher: &NamedNode,
     relation: &str,
 ) -> Result<(), WriteError> {
-    let own = format!("{base_url}/organizations/{}", who.org);
-    if who.has_role("admin") || publisher.as_str() == own {
+    let org = orgnr_of(base_url, publisher).unwrap_or_default();
+    if who.may(role, org) {
         return Ok(());
     }
     Err(WriteError::Forbidden(format!(
-        "this token acts for <{own}>, but the record {relation} <{publisher}>"
+        "the record {relation} <{publisher}>, where {} has {}, not {role}",
+        who.name,
+        who.roles_in(org)
     )))
+}
+
+/// The organisation number of `{base}/organizations/{orgnr}`.
+pub fn orgnr_of<'a>(base_url: &str, organisation: &'a NamedNode) -> Option<&'a str> {
+    organisation
+        .as_str()
+        .strip_prefix(base_url)
+        .and_then(|rest| rest.strip_prefix("/organizations/"))
+        .filter(|o| !o.contains('/'))
 }
 
 /// The body describes `iri` as a `kind`, and besides it only nodes the record owns: blank
@@ -454,7 +511,7 @@ impl Existing {
 ///
 /// Each organisation `{base}/organizations/{orgnr}` has one catalogue
 /// `{base}/catalogs/{orgnr}`, created with the first record that needs it.
-fn catalog_writes(
+pub(super) fn catalog_writes(
     store: &Store,
     base_url: &str,
     kind: Kind,
@@ -581,11 +638,6 @@ fn change_record(who: &Principal, iri: &NamedNode, action: &str, before: &Existi
             change.clone(),
             term(PROV, "wasAssociatedWith"),
             who.agent.clone(),
-        ),
-        Triple::new(
-            change.clone(),
-            term(SAMAPNE, "organisation"),
-            Literal::new_simple_literal(&who.org),
         ),
         Triple::new(
             change.clone(),

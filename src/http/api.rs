@@ -77,6 +77,7 @@ pub async fn put(
     let body = serde_json::json!({
         "iri": outcome.iri.as_str(),
         "created": outcome.created,
+        "public": outcome.public,
         "modified": outcome.modified,
     });
     let mut response = (
@@ -117,12 +118,12 @@ fn kind_of(segment: &str) -> Result<Kind> {
     })
 }
 
-fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+pub(super) fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 /// The caller behind `Authorization: Bearer <token>`, or 401.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal> {
+pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal> {
     let token = header_str(headers, header::AUTHORIZATION)
         .and_then(|v| {
             let (scheme, token) = v.trim().split_once(' ')?;

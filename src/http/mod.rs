@@ -4,6 +4,7 @@ pub mod harvest;
 mod ldes;
 mod ops;
 pub mod pages;
+mod process;
 mod records;
 pub mod search;
 mod sparql;
@@ -17,7 +18,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use std::sync::Arc;
 use std::time::Instant;
 use tower_http::compression::CompressionLayer;
@@ -59,6 +60,22 @@ pub fn router(state: AppState) -> Router {
         // Write API (bearer tokens)
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/{kind}/{id}", put(api::put).delete(api::delete))
+        // The opening process, inventory, needs and overviews
+        .route("/api/datasets/{id}/process", get(process::process_of))
+        .route("/api/datasets/{id}/{step}", post(process::step))
+        .route("/api/data-needs", post(process::data_need))
+        .route(
+            "/api/organizations/{orgnr}/overview",
+            get(process::internal_overview),
+        )
+        .route(
+            "/api/organizations/{orgnr}/data-sources",
+            get(process::sources),
+        )
+        .route(
+            "/api/organizations/{orgnr}/data-sources/{id}",
+            put(process::put_source),
+        )
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(problem_for_bare_errors))

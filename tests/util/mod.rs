@@ -255,3 +255,43 @@ pub async fn node(script: &str, args: Vec<String>) -> serde_json::Value {
         .expect("a JSON line");
     serde_json::from_str(line).unwrap()
 }
+
+/// The requests that take a registered dataset through the opening process to published,
+/// with a token that has the roles of every step (an admin's).
+pub fn opening_steps(id: &str, token: &str) -> Vec<Request<Body>> {
+    let steps = [
+        (
+            "assessment",
+            r#"{"trafficLight":"green","justification":"Ingen personopplysninger."}"#,
+        ),
+        ("priority", r#"{"priority":2,"decision":true}"#),
+        ("approval", r#"{"approved":true}"#),
+        (
+            "preparation",
+            r#"{"licence":"http://publications.europa.eu/resource/authority/licence/NLOD_2_0","businessModel":"free","accessMethod":"download"}"#,
+        ),
+        ("publish", ""),
+    ];
+    steps
+        .iter()
+        .map(|(step, body)| {
+            Request::post(format!("/api/datasets/{id}/{step}"))
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(Body::from(*body))
+                .unwrap()
+        })
+        .collect()
+}
+
+impl TestApp {
+    /// Takes the registered dataset `id` of `org` through the opening process to published.
+    pub async fn publish(&self, org: &str, id: &str) {
+        let token = samapne::auth::create_token(self.store(), org, &["admin".into()]).unwrap();
+        for req in opening_steps(id, &token) {
+            let path = req.uri().to_string();
+            let r = self.send(req).await;
+            assert_eq!(r.status, 200, "{path}: {}", r.text());
+        }
+    }
+}

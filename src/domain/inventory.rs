@@ -1,0 +1,140 @@
+//! The inventory's data sources (datakilder): the registers and vendor systems a
+//! municipality's datasets are drawn from, and how data gets out of them. Internal only.
+use super::process::NS;
+use super::write::WriteError;
+use crate::auth::{Principal, now_utc};
+use crate::store::{GraphWrite, Store};
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{GraphName, Literal, NamedNode, Term, Triple};
+use oxigraph::store::StorageError;
+use std::collections::BTreeSet;
+
+/// How data can be extracted from a source (report section 4.2).
+pub const EXTRACTIONS: &[&str] = &["api", "database", "export", "report", "national"];
+const PREFIX: &str = "urn:samapne:data-source:";
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DataSource {
+    #[serde(default)]
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub vendor: Option<String>,
+    pub extraction: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn ns(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{NS}{local}"))
+}
+
+fn graph(org: &str, id: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{PREFIX}{org}:{id}"))
+}
+
+/// Creates or replaces the data source `src.id` of `org`; returns whether it is new.
+pub fn put(store: &Store, who: &Principal, org: &str, src: DataSource) -> Result<bool, WriteError> {
+    if !who.may("data-steward", org) {
+        return Err(WriteError::Forbidden(format!(
+            "registering data sources needs the role data-steward in {org}; {} has {}",
+            who.name,
+            who.roles_in(org)
+        )));
+    }
+    super::write::record_iri("http://x", super::Kind::Dataset, &src.id)?;
+    if src.title.trim().is_empty() || src.title.len() > 500 {
+        return Err(WriteError::Unprocessable(
+            "a data source needs a title of 1-500 characters".into(),
+        ));
+    }
+    if !EXTRACTIONS.contains(&src.extraction.as_str()) {
+        return Err(WriteError::Unprocessable(format!(
+            "extraction must be one of {}, not {:?}",
+            EXTRACTIONS.join(", "),
+            src.extraction
+        )));
+    }
+    let g = graph(org, &src.id);
+    let text = |p: &str, v: &str| Triple::new(g.clone(), ns(p), Literal::new_simple_literal(v));
+    let mut triples = vec![
+        Triple::new(g.clone(), rdf::TYPE, ns("DataSource")),
+        text("organisation", org),
+        text("sourceId", &src.id),
+        Triple::new(
+            g.clone(),
+            NamedNode::new_unchecked("http://purl.org/dc/terms/title"),
+            Literal::new_simple_literal(src.title.trim()),
+        ),
+        text("extractionMethod", &src.extraction),
+        Triple::new(
+            g.clone(),
+            NamedNode::new_unchecked("http://purl.org/dc/terms/modified"),
+            Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
+        ),
+    ];
+    if let Some(v) = src.vendor.as_deref().filter(|v| !v.trim().is_empty()) {
+        triples.push(text("vendor", v.trim()));
+    }
+    if let Some(d) = src.description.as_deref().filter(|v| !v.trim().is_empty()) {
+        triples.push(Triple::new(
+            g.clone(),
+            NamedNode::new_unchecked("http://purl.org/dc/terms/description"),
+            Literal::new_simple_literal(d.trim()),
+        ));
+    }
+    let _guard = store.lock_writes();
+    let created = !store.internal.contains_named_graph(g.as_ref())?;
+    store.write(Vec::new(), vec![GraphWrite::replace(g, triples)])?;
+    Ok(created)
+}
+
+/// The data sources of `org`, by id.
+pub fn list(store: &Store, org: &str) -> Result<Vec<DataSource>, StorageError> {
+    let mut out = Vec::new();
+    for q in store.internal.quads_for_pattern(
+        None,
+        Some(ns("organisation").as_ref()),
+        Some(Literal::new_simple_literal(org).as_ref().into()),
+        None,
+    ) {
+        let q = q?;
+        let GraphName::NamedNode(g) = &q.graph_name else {
+            continue;
+        };
+        if !g.as_str().starts_with(PREFIX) {
+            continue;
+        }
+        let mut src = DataSource {
+            id: String::new(),
+            title: String::new(),
+            vendor: None,
+            extraction: String::new(),
+            description: None,
+        };
+        for t in store
+            .internal
+            .quads_for_pattern(None, None, None, Some(g.as_ref().into()))
+        {
+            let t = t?;
+            let Term::Literal(l) = t.object else { continue };
+            let v = l.value().to_owned();
+            match t.predicate.as_str().rsplit(['#', '/']).next() {
+                Some("sourceId") => src.id = v,
+                Some("title") => src.title = v,
+                Some("vendor") => src.vendor = Some(v),
+                Some("extractionMethod") => src.extraction = v,
+                Some("description") => src.description = Some(v),
+                _ => {}
+            }
+        }
+        out.push(src);
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// The ids of `org`'s data sources.
+pub fn source_ids(store: &Store, org: &str) -> Result<BTreeSet<String>, StorageError> {
+    Ok(list(store, org)?.into_iter().map(|s| s.id).collect())
+}

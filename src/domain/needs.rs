@@ -1,0 +1,260 @@
+//! Data needs (meldte databehov) and interest registrations: anyone may send them. What they
+//! ask for and how many ask is public; who asked (the contact) is personal data and stays
+//! internal to the organisation concerned (GDPR).
+use super::process::NS;
+use super::write::WriteError;
+use crate::auth::now_utc;
+use crate::store::{GraphWrite, Store};
+use oxigraph::model::vocab::{rdf, xsd};
+use oxigraph::model::{GraphName, Literal, NamedNode, Term, Triple};
+use oxigraph::store::StorageError;
+use rand::RngCore;
+
+/// What a need asks for: a new dataset, a change to a dataset or API, a new coordination.
+pub const NEED_KINDS: &[&str] = &["new-dataset", "change", "coordination"];
+const NEED_PREFIX: &str = "urn:samapne:need:";
+const INTEREST_PREFIX: &str = "urn:samapne:interest:";
+const DCT: &str = "http://purl.org/dc/terms/";
+
+/// A need as sent (`POST /api/data-needs`, the public form).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct NeedInput {
+    #[serde(default)]
+    pub kind: Option<String>,
+    pub description: String,
+    #[serde(default)]
+    pub dataset: Option<String>,
+    #[serde(default)]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+/// A stored need. `contact` is internal: views for the public never show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Need {
+    pub id: String,
+    pub kind: String,
+    pub description: String,
+    pub dataset: Option<String>,
+    pub organisation: Option<String>,
+    pub created: String,
+    pub contact: Option<String>,
+}
+
+fn ns(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{NS}{local}"))
+}
+
+fn new_graph(prefix: &str) -> NamedNode {
+    let mut id = [0u8; 12];
+    rand::rng().fill_bytes(&mut id);
+    let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+    NamedNode::new_unchecked(format!("{prefix}{hex}"))
+}
+
+fn check_contact(contact: &Option<String>) -> Result<Option<String>, WriteError> {
+    match contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) if c.len() <= 200 && c.contains('@') && !c.contains(char::is_whitespace) => {
+            Ok(Some(c.to_owned()))
+        }
+        Some(_) => Err(WriteError::Unprocessable(
+            "contact must be an e-mail address (at most 200 characters)".into(),
+        )),
+    }
+}
+
+/// The organisation of a dataset the public may name: registered or published.
+fn dataset_org(store: &Store, base_url: &str, dataset: &str) -> Result<String, WriteError> {
+    let iri = NamedNode::new(dataset)
+        .map_err(|_| WriteError::Unprocessable(format!("{dataset:?} is not an IRI")))?;
+    super::process::read(store, base_url, &iri)?
+        .map(|d| d.process.org)
+        .ok_or_else(|| WriteError::Unprocessable(format!("there is no dataset <{dataset}>")))
+}
+
+/// Registers a need; returns its id.
+pub fn register(store: &Store, base_url: &str, input: NeedInput) -> Result<String, WriteError> {
+    let description = input.description.trim();
+    if description.is_empty() || description.chars().count() > 4000 {
+        return Err(WriteError::Unprocessable(
+            "describe the need in 1-4000 characters".into(),
+        ));
+    }
+    let kind = input.kind.as_deref().unwrap_or("new-dataset");
+    if !NEED_KINDS.contains(&kind) {
+        return Err(WriteError::Unprocessable(format!(
+            "kind must be one of {}, not {kind:?}",
+            NEED_KINDS.join(", ")
+        )));
+    }
+    let contact = check_contact(&input.contact)?;
+    let dataset = input
+        .dataset
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    let mut org = input
+        .organisation
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned);
+    if let Some(o) = &org
+        && (o.len() != 9 || !o.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(WriteError::Unprocessable(format!(
+            "organisation must be a 9-digit organisation number, not {o:?}"
+        )));
+    }
+    if let Some(d) = dataset {
+        let owner = dataset_org(store, base_url, d)?;
+        org.get_or_insert(owner);
+    }
+    let g = new_graph(NEED_PREFIX);
+    let mut triples = vec![
+        Triple::new(g.clone(), rdf::TYPE, ns("DataNeed")),
+        Triple::new(g.clone(), ns("needKind"), Literal::new_simple_literal(kind)),
+        Triple::new(
+            g.clone(),
+            NamedNode::new_unchecked(format!("{DCT}description")),
+            Literal::new_simple_literal(description),
+        ),
+        Triple::new(
+            g.clone(),
+            NamedNode::new_unchecked(format!("{DCT}created")),
+            Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
+        ),
+    ];
+    if let Some(d) = dataset {
+        triples.push(Triple::new(
+            g.clone(),
+            ns("concerns"),
+            NamedNode::new_unchecked(d),
+        ));
+    }
+    if let Some(o) = &org {
+        triples.push(Triple::new(
+            g.clone(),
+            ns("organisation"),
+            Literal::new_simple_literal(o),
+        ));
+    }
+    if let Some(c) = contact {
+        triples.push(Triple::new(
+            g.clone(),
+            ns("contact"),
+            Literal::new_simple_literal(c),
+        ));
+    }
+    let id = g.as_str().trim_start_matches(NEED_PREFIX).to_owned();
+    store.write(Vec::new(), vec![GraphWrite::replace(g, triples)])?;
+    Ok(id)
+}
+
+/// Counts one more interest in `dataset`; returns the new count.
+pub fn interest(
+    store: &Store,
+    base_url: &str,
+    dataset: &NamedNode,
+    contact: Option<String>,
+) -> Result<usize, WriteError> {
+    let org = super::process::read(store, base_url, dataset)?
+        .map(|d| d.process.org)
+        .ok_or_else(|| WriteError::NotFound(format!("there is no dataset <{dataset}>")))?;
+    let contact = check_contact(&contact)?;
+    let g = new_graph(INTEREST_PREFIX);
+    let mut triples = vec![
+        Triple::new(g.clone(), rdf::TYPE, ns("Interest")),
+        Triple::new(g.clone(), ns("concerns"), dataset.clone()),
+        Triple::new(
+            g.clone(),
+            ns("organisation"),
+            Literal::new_simple_literal(org),
+        ),
+        Triple::new(
+            g.clone(),
+            NamedNode::new_unchecked(format!("{DCT}created")),
+            Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
+        ),
+    ];
+    if let Some(c) = contact {
+        triples.push(Triple::new(
+            g.clone(),
+            ns("contact"),
+            Literal::new_simple_literal(c),
+        ));
+    }
+    store.write(Vec::new(), vec![GraphWrite::replace(g, triples)])?;
+    Ok(counts(store, dataset)?.0)
+}
+
+/// (interest registrations, needs) that concern `dataset`.
+pub fn counts(store: &Store, dataset: &NamedNode) -> Result<(usize, usize), StorageError> {
+    let (mut interest, mut needs) = (0, 0);
+    for q in store.internal.quads_for_pattern(
+        None,
+        Some(ns("concerns").as_ref()),
+        Some(dataset.as_ref().into()),
+        None,
+    ) {
+        if let GraphName::NamedNode(g) = q?.graph_name {
+            if g.as_str().starts_with(INTEREST_PREFIX) {
+                interest += 1;
+            } else if g.as_str().starts_with(NEED_PREFIX) {
+                needs += 1;
+            }
+        }
+    }
+    Ok((interest, needs))
+}
+
+/// The needs concerning `org`, newest first, with contacts (callers strip them for the public).
+pub fn of_org(store: &Store, org: &str) -> Result<Vec<Need>, StorageError> {
+    let mut out = Vec::new();
+    for q in store.internal.quads_for_pattern(
+        None,
+        Some(ns("organisation").as_ref()),
+        Some(Literal::new_simple_literal(org).as_ref().into()),
+        None,
+    ) {
+        let GraphName::NamedNode(g) = q?.graph_name else {
+            continue;
+        };
+        let Some(id) = g.as_str().strip_prefix(NEED_PREFIX) else {
+            continue;
+        };
+        let mut need = Need {
+            id: id.to_owned(),
+            kind: String::new(),
+            description: String::new(),
+            dataset: None,
+            organisation: Some(org.to_owned()),
+            created: String::new(),
+            contact: None,
+        };
+        for t in store
+            .internal
+            .quads_for_pattern(None, None, None, Some(g.as_ref().into()))
+        {
+            let t = t?;
+            let value = match &t.object {
+                Term::Literal(l) => l.value().to_owned(),
+                Term::NamedNode(n) => n.as_str().to_owned(),
+                _ => continue,
+            };
+            match t.predicate.as_str().rsplit(['#', '/']).next() {
+                Some("needKind") => need.kind = value,
+                Some("description") => need.description = value,
+                Some("concerns") => need.dataset = Some(value),
+                Some("created") => need.created = value,
+                Some("contact") => need.contact = Some(value),
+                _ => {}
+            }
+        }
+        out.push(need);
+    }
+    out.sort_by(|a, b| b.created.cmp(&a.created));
+    Ok(out)
+}

@@ -1,0 +1,314 @@
+//! The open and internal overviews of an organisation's datasets (report section 4.8,
+//! artefacts 5 and 6) and the ranked backlog.
+//!
+//! One [`Entry`] per dataset the organisation has registered, published or not. The open
+//! overview shows only [`Entry::public_view`]: title, state, traffic light, priority and demand;
+//! the internal overview also shows the data sources and the preparation.
+use super::process::{self, Light, NS, State, process_graph};
+use super::{DCAT_DATASET, DCT_PUBLISHER};
+use crate::store::Store;
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{GraphName, Literal, NamedNode, Term, Triple};
+use oxigraph::store::StorageError;
+use std::collections::BTreeSet;
+
+const DCT: &str = "http://purl.org/dc/terms/";
+const DCAT: &str = "http://www.w3.org/ns/dcat#";
+
+/// One dataset in an overview.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entry {
+    pub iri: String,
+    pub id: String,
+    pub title: String,
+    pub state: &'static str,
+    pub light: Option<&'static str>,
+    pub proposed_priority: Option<u8>,
+    pub priority: Option<u8>,
+    pub interest: usize,
+    pub needs: usize,
+    /// The coordination (dcat:DatasetSeries) it follows, if any.
+    pub coordination: Option<String>,
+    pub published: bool,
+    /// Internal from here on.
+    pub sources: Vec<String>,
+    pub licence: Option<String>,
+    pub business_model: Option<String>,
+    pub access_method: Option<String>,
+    pub approved: Option<bool>,
+}
+
+/// What the public may see of an entry.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublicEntry {
+    pub iri: String,
+    pub id: String,
+    pub title: String,
+    pub state: &'static str,
+    pub light: Option<&'static str>,
+    pub priority: Option<u8>,
+    pub interest: usize,
+    pub needs: usize,
+    pub coordination: Option<String>,
+    pub published: bool,
+}
+
+impl Entry {
+    /// The entry without internal fields (an allow-list: new fields stay internal).
+    pub fn public_view(&self) -> PublicEntry {
+        PublicEntry {
+            iri: self.iri.clone(),
+            id: self.id.clone(),
+            title: self.title.clone(),
+            state: self.state,
+            light: self.light,
+            priority: self.priority,
+            interest: self.interest,
+            needs: self.needs,
+            coordination: self.coordination.clone(),
+            published: self.published,
+        }
+    }
+
+    /// Rank in the backlog (higher first): the report puts first datasets users ask for
+    /// and datasets that match an existing coordination, then the data owner's priority.
+    pub fn rank(&self) -> i64 {
+        let demand = (self.interest + 2 * self.needs) as i64;
+        let coordinated = i64::from(self.coordination.is_some());
+        let priority = self.priority.map_or(0, |p| 6 - i64::from(p));
+        demand * 10 + coordinated * 15 + priority * 3
+    }
+}
+
+/// Every dataset of organisation `org`, by title.
+pub fn entries(store: &Store, base_url: &str, org: &str) -> Result<Vec<Entry>, StorageError> {
+    let mut iris: BTreeSet<NamedNode> = BTreeSet::new();
+    let catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{org}"));
+    for q in store.public.quads_for_pattern(
+        Some(catalog.as_ref().into()),
+        Some(DCAT_DATASET),
+        None,
+        Some(catalog.as_ref().into()),
+    ) {
+        if let Term::NamedNode(n) = q?.object {
+            iris.insert(n);
+        }
+    }
+    // Process records, and imported drafts that have none yet.
+    let org_literal = Literal::new_simple_literal(org);
+    for q in store.internal.quads_for_pattern(
+        None,
+        Some(NamedNode::new_unchecked(format!("{NS}organisation")).as_ref()),
+        Some(org_literal.as_ref().into()),
+        None,
+    ) {
+        let q = q?;
+        if let (GraphName::NamedNode(g), oxigraph::model::NamedOrBlankNode::NamedNode(s)) =
+            (&q.graph_name, &q.subject)
+            && g == &process_graph(s)
+        {
+            iris.insert(s.clone());
+        }
+    }
+    let publisher = NamedNode::new_unchecked(format!("{base_url}/organizations/{org}"));
+    for q in store.internal.quads_for_pattern(
+        None,
+        Some(DCT_PUBLISHER),
+        Some(publisher.as_ref().into()),
+        None,
+    ) {
+        let q = q?;
+        if let (GraphName::NamedNode(g), oxigraph::model::NamedOrBlankNode::NamedNode(s)) =
+            (&q.graph_name, &q.subject)
+            && g == s
+        {
+            iris.insert(s.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for iri in iris {
+        let Some(d) = process::read(store, base_url, &iri)? else {
+            continue;
+        };
+        if d.process.org != org {
+            continue;
+        }
+        let (interest, needs) = super::needs::counts(store, &iri)?;
+        let p = &d.process;
+        out.push(Entry {
+            id: iri
+                .as_str()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            title: title(&iri, &d.description),
+            state: p.state.name(),
+            light: p.light.map(Light::name),
+            proposed_priority: p.proposed_priority,
+            priority: p.priority,
+            interest,
+            needs,
+            coordination: coordination(store, &iri, &d.description)?,
+            published: d.public,
+            sources: p.sources.clone(),
+            licence: p.licence.clone(),
+            business_model: p.business_model.clone(),
+            access_method: p.access_method.clone(),
+            approved: p.approved,
+            iri: iri.into_string(),
+        });
+    }
+    out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+    Ok(out)
+}
+
+/// The dataset's title, Norwegian Bokmål first.
+fn title(iri: &NamedNode, description: &[Triple]) -> String {
+    let titles: Vec<&Literal> = description
+        .iter()
+        .filter(|t| {
+            t.subject.as_ref() == iri.as_ref().into()
+                && t.predicate.as_str() == format!("{DCT}title")
+        })
+        .filter_map(|t| match &t.object {
+            Term::Literal(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    ["nb", "no", "nn", "en"]
+        .iter()
+        .find_map(|lang| titles.iter().find(|l| l.language() == Some(lang)))
+        .or(titles.first())
+        .map_or_else(|| iri.as_str().to_owned(), |l| l.value().to_owned())
+}
+
+/// The public coordination the dataset is in (`dcat:inSeries`).
+fn coordination(
+    store: &Store,
+    iri: &NamedNode,
+    description: &[Triple],
+) -> Result<Option<String>, StorageError> {
+    for t in description {
+        if t.subject.as_ref() == iri.as_ref().into()
+            && t.predicate.as_str() == format!("{DCAT}inSeries")
+            && let Term::NamedNode(series) = &t.object
+            && store.public.contains_named_graph(series.as_ref())?
+        {
+            return Ok(Some(series.as_str().to_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// Filters of the internal overview; `None` matches everything.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub light: Option<String>,
+    pub priority: Option<u8>,
+    pub source: Option<String>,
+    pub coordination: Option<String>,
+}
+
+impl Filter {
+    pub fn keeps(&self, e: &Entry) -> bool {
+        fn some(f: &Option<String>) -> Option<&str> {
+            f.as_deref().filter(|v| !v.is_empty())
+        }
+        some(&self.status).is_none_or(|s| s == e.state)
+            && some(&self.light).is_none_or(|l| Some(l) == e.light)
+            && self.priority.is_none_or(|p| Some(p) == e.priority)
+            && some(&self.source).is_none_or(|s| e.sources.iter().any(|x| x == s))
+            && some(&self.coordination).is_none_or(|c| match c {
+                "none" => e.coordination.is_none(),
+                "any" => e.coordination.is_some(),
+                c => e.coordination.as_deref() == Some(c),
+            })
+    }
+}
+
+/// The backlog: datasets still on their way (not published, rejected or withdrawn), best
+/// first.
+pub fn backlog(entries: &[Entry]) -> Vec<Entry> {
+    let done = [
+        State::Published.name(),
+        State::Rejected.name(),
+        State::Withdrawn.name(),
+    ];
+    let mut out: Vec<Entry> = entries
+        .iter()
+        .filter(|e| !done.contains(&e.state) && e.light != Some(Light::Red.name()))
+        .cloned()
+        .collect();
+    out.sort_by(|a, b| b.rank().cmp(&a.rank()).then_with(|| a.title.cmp(&b.title)));
+    out
+}
+
+/// The open overview as RDF: the overview resource lists every entry with the public facts
+/// only. Entries are not typed `dcat:Dataset`, so no harvester takes them for published ones.
+pub fn open_triples(base_url: &str, org: &str, entries: &[Entry]) -> Vec<Triple> {
+    let overview = NamedNode::new_unchecked(format!("{base_url}/catalogs/{org}/overview"));
+    let term = |base: &str, local: &str| NamedNode::new_unchecked(format!("{base}{local}"));
+    let mut t = vec![
+        Triple::new(overview.clone(), rdf::TYPE, term(NS, "OpenOverview")),
+        Triple::new(
+            overview.clone(),
+            DCT_PUBLISHER,
+            NamedNode::new_unchecked(format!("{base_url}/organizations/{org}")),
+        ),
+        Triple::new(
+            overview.clone(),
+            term(DCT, "title"),
+            Literal::new_language_tagged_literal_unchecked("Åpen oversikt over datasett", "nb"),
+        ),
+    ];
+    for e in entries.iter().map(Entry::public_view) {
+        let d = NamedNode::new_unchecked(&e.iri);
+        t.push(Triple::new(
+            overview.clone(),
+            term(DCT, "hasPart"),
+            d.clone(),
+        ));
+        t.push(Triple::new(
+            d.clone(),
+            term(DCT, "title"),
+            Literal::new_simple_literal(&e.title),
+        ));
+        if let Some(s) = State::parse(e.state) {
+            t.push(Triple::new(d.clone(), term(NS, "lifecycleState"), s.iri()));
+        }
+        if let Some(l) = e.light.and_then(Light::parse) {
+            t.push(Triple::new(
+                d.clone(),
+                term(DCT, "accessRights"),
+                l.access_right(),
+            ));
+        }
+        if let Some(p) = e.priority {
+            t.push(Triple::new(
+                d.clone(),
+                term(NS, "priority"),
+                Literal::from(i64::from(p)),
+            ));
+        }
+        t.push(Triple::new(
+            d.clone(),
+            term(NS, "interestCount"),
+            Literal::from(e.interest as i64),
+        ));
+        t.push(Triple::new(
+            d.clone(),
+            term(NS, "needCount"),
+            Literal::from(e.needs as i64),
+        ));
+        if let Some(c) = &e.coordination {
+            t.push(Triple::new(
+                d.clone(),
+                term(DCAT, "inSeries"),
+                NamedNode::new_unchecked(c),
+            ));
+        }
+    }
+    t
+}
