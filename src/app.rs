@@ -18,6 +18,8 @@ pub struct AppState {
     pub search: Arc<crate::http::search::SearchIndex>,
     /// Rendered record pages of the current store generation.
     pub pages: Arc<crate::http::pages::PageCache>,
+    /// Logged-in people of the web UI.
+    pub sessions: Arc<crate::session::Sessions>,
 }
 
 /// Validated server settings (from `cli::ServeArgs`).
@@ -38,6 +40,7 @@ impl AppState {
             harvest: Default::default(),
             search: Default::default(),
             pages: Default::default(),
+            sessions: Default::default(),
         }
     }
 }

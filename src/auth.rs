@@ -118,15 +118,7 @@ fn graph_of(token: &str) -> NamedNode {
 
 /// Creates a token for `org` with `roles`; returns the token (shown once, stored hashed).
 pub fn create_token(store: &Store, org: &str, roles: &[String]) -> Result<String, TokenError> {
-    if org.len() != 9 || !org.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(TokenError::BadOrg(org.to_owned()));
-    }
-    if roles.is_empty() {
-        return Err(TokenError::NoRole);
-    }
-    if let Some(bad) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
-        return Err(TokenError::BadRole(bad.clone()));
-    }
+    check_grant(org, roles)?;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = std::iter::once("smp_".to_owned())
@@ -174,4 +166,173 @@ pub fn principal(
 /// Now, as an xsd:dateTime lexical form.
 pub fn now_utc() -> String {
     oxsdatatypes::DateTime::now().to_string()
+}
+
+/// Local accounts for the web UI: `urn:samapne:user:<name>` in the internal store, with the
+/// password as an argon2id PHC string and one `samapne:grant "<orgnr> <role>"` per role.
+/// Another identity provider (ID-porten via OpenID Connect) would only have to produce a
+/// [`Principal`] from its claims; nothing past this module knows about passwords.
+const PASSWORD_HASH: NamedNodeRef<'_> =
+    NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#passwordHash");
+const GRANT: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#grant");
+
+/// Why an account cannot be made or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("a user name is 1-64 of a-z 0-9 . _ - @, not {0:?}")]
+    BadName(String),
+    #[error("the password must have at least 8 characters")]
+    WeakPassword,
+    #[error("there is already a user {0:?}; `user grant` adds roles")]
+    Exists(String),
+    #[error("there is no user {0:?}")]
+    Unknown(String),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+}
+
+impl From<StorageError> for UserError {
+    fn from(e: StorageError) -> Self {
+        Self::Token(TokenError::Storage(e))
+    }
+}
+
+use oxigraph::store::StorageError;
+
+fn user_graph(name: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("urn:samapne:user:{name}"))
+}
+
+fn check_grant(org: &str, roles: &[String]) -> Result<(), TokenError> {
+    if org.len() != 9 || !org.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(TokenError::BadOrg(org.to_owned()));
+    }
+    if roles.is_empty() {
+        return Err(TokenError::NoRole);
+    }
+    if let Some(bad) = roles.iter().find(|r| !ROLES.contains(&r.as_str())) {
+        return Err(TokenError::BadRole(bad.clone()));
+    }
+    Ok(())
+}
+
+/// An argon2id hash of `password` (PHC string with its own random salt).
+pub fn hash_password(password: &str) -> Result<String, UserError> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| UserError::Hash(e.to_string()))?;
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| UserError::Hash(e.to_string()))
+}
+
+/// Creates the account `name` with a password hash (from [`hash_password`]) and roles in `org`.
+pub fn create_user(
+    store: &Store,
+    name: &str,
+    password_hash: &str,
+    org: &str,
+    roles: &[String],
+) -> Result<(), UserError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b".-_@".contains(&b));
+    if !ok {
+        return Err(UserError::BadName(name.to_owned()));
+    }
+    check_grant(org, roles)?;
+    let graph = user_graph(name);
+    if store.internal.contains_named_graph(graph.as_ref())? {
+        return Err(UserError::Exists(name.to_owned()));
+    }
+    let mut triples = vec![
+        Triple::new(
+            graph.clone(),
+            PASSWORD_HASH,
+            Literal::new_simple_literal(password_hash),
+        ),
+        Triple::new(
+            graph.clone(),
+            CREATED,
+            Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
+        ),
+    ];
+    triples.extend(roles.iter().map(|r| {
+        Triple::new(
+            graph.clone(),
+            GRANT,
+            Literal::new_simple_literal(format!("{org} {r}")),
+        )
+    }));
+    store.write(Vec::new(), vec![GraphWrite::replace(graph, triples)])?;
+    Ok(())
+}
+
+/// Adds roles in `org` to the account `name`.
+pub fn grant(store: &Store, name: &str, org: &str, roles: &[String]) -> Result<(), UserError> {
+    check_grant(org, roles)?;
+    let graph = user_graph(name);
+    let mut triples: Vec<Triple> = store
+        .internal
+        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+        .map(|q| q.map(Triple::from))
+        .collect::<Result<_, _>>()?;
+    if triples.is_empty() {
+        return Err(UserError::Unknown(name.to_owned()));
+    }
+    for r in roles {
+        let t = Triple::new(
+            graph.clone(),
+            GRANT,
+            Literal::new_simple_literal(format!("{org} {r}")),
+        );
+        if !triples.contains(&t) {
+            triples.push(t);
+        }
+    }
+    store.write(Vec::new(), vec![GraphWrite::replace(graph, triples)])?;
+    Ok(())
+}
+
+/// The account `name` if `password` is its password. Slow on purpose (argon2): call it
+/// from a blocking task.
+pub fn login(store: &Store, name: &str, password: &str) -> Result<Option<Principal>, StorageError> {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    let graph = user_graph(name);
+    let mut hash = None;
+    let mut grants = Vec::new();
+    for q in store
+        .internal
+        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+    {
+        let q = q?;
+        match (q.predicate.as_ref(), q.object) {
+            (p, Term::Literal(l)) if p == PASSWORD_HASH => hash = Some(l.value().to_owned()),
+            (p, Term::Literal(l)) if p == GRANT => {
+                if let Some((org, role)) = l.value().split_once(' ') {
+                    grants.push((org.to_owned(), role.to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(hash) = hash else {
+        return Ok(None);
+    };
+    let verified = PasswordHash::new(&hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    });
+    Ok(verified.then(|| Principal {
+        agent: graph,
+        name: name.to_owned(),
+        grants,
+    }))
 }

@@ -24,6 +24,39 @@ pub enum Command {
     /// Manage API tokens (while the server is stopped: the store is locked when it runs).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage local accounts of the web UI (while the server is stopped).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account with roles in one organisation. The password is read from
+    /// SAMAPNE_PASSWORD or, if unset, from the first line of stdin; it is stored as an
+    /// argon2id hash.
+    Create(UserArgs),
+    /// Give an existing account roles in an organisation (several organisations are fine).
+    Grant(UserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The user name (login): 1-64 of a-z 0-9 . _ - @.
+    #[arg(long, env = "SAMAPNE_USER")]
+    pub name: String,
+    /// Organisation number (9 digits).
+    #[arg(long, env = "SAMAPNE_ORG")]
+    pub org: String,
+    /// Role(s), as for `token create`. Repeatable.
+    #[arg(
+        long = "role",
+        env = "SAMAPNE_ROLE",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -100,6 +100,7 @@ pub fn load_demo_if_empty(store: &Store, base_url: &str) -> Result<bool, ImportE
         return Ok(false);
     }
     load_embedded(store, DEMO, base_url)?;
+    crate::demo::load(store, base_url.trim_end_matches('/'))?;
     Ok(true)
 }
 

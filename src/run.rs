@@ -2,7 +2,7 @@
 use crate::app::{self, AppState, Config};
 use crate::cli::{
     Command, ExportArgs, ExportFormat, ImportArgs, ServeArgs, TokenCommand, TokenCreateArgs,
-    ValidateArgs,
+    UserArgs, UserCommand, ValidateArgs,
 };
 use crate::import::ImportError;
 use crate::sparql::Limits;
@@ -19,6 +19,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Export(args) => export(args),
         Command::Validate(args) => validate(args),
         Command::Token(TokenCommand::Create(args)) => token_create(args),
+        Command::User(UserCommand::Create(args)) => user_create(args),
+        Command::User(UserCommand::Grant(args)) => user_grant(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -205,6 +207,40 @@ fn token_create(args: TokenCreateArgs) -> CmdResult {
         .map_err(|e| (2, e.to_string()))?;
     println!("{token}");
     Ok(())
+}
+
+fn user_create(args: UserArgs) -> CmdResult {
+    let password = match std::env::var("SAMAPNE_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| (2, format!("reading the password from stdin: {e}")))?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    if password.chars().count() < 8 {
+        return Err((2, crate::auth::UserError::WeakPassword.to_string()));
+    }
+    let hash = crate::auth::hash_password(&password).map_err(|e| (2, e.to_string()))?;
+    let store = open(&args.store.data)?;
+    crate::auth::create_user(
+        &store,
+        args.name.trim(),
+        &hash,
+        args.org.trim(),
+        &args.roles,
+    )
+    .map_err(|e| (2, e.to_string()))?;
+    eprintln!("created user {}", args.name.trim());
+    Ok(())
+}
+
+fn user_grant(args: UserArgs) -> CmdResult {
+    let store = open(&args.store.data)?;
+    crate::auth::grant(&store, args.name.trim(), args.org.trim(), &args.roles)
+        .map_err(|e| (2, e.to_string()))
 }
 
 fn export(args: ExportArgs) -> CmdResult {

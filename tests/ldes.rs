@@ -99,9 +99,10 @@ async fn the_reference_client_replays_to_the_published_set() {
         .map(|v| v.as_str().unwrap().to_owned())
         .collect();
     assert_eq!(live, app.datasets().await);
-    // 23 demo datasets + 3 created + 1 edit + 2 deletions.
-    assert_eq!(result["members"], 29, "{result}");
-    assert_eq!(result["ids"], 29, "each member once");
+    // 23 demo datasets, one demo dataset published and withdrawn (2), 3 created, 1 edit,
+    // 2 deletions.
+    assert_eq!(result["members"], 31, "{result}");
+    assert_eq!(result["ids"], 31, "each member once");
     assert_eq!(result["withoutDescription"], 0);
 }
 
@@ -145,7 +146,8 @@ async fn stream_pages_and_caching() {
         page.text()
             .matches("<https://w3id.org/tree#member>")
             .count(),
-        23
+        25,
+        "23 demo datasets, one published and withdrawn"
     );
     let etag = page.header("etag").to_owned();
     let again = app
@@ -177,7 +179,8 @@ async fn stream_pages_and_caching() {
             .text()
             .matches("<https://w3id.org/tree#member>")
             .count(),
-        12
+        14,
+        "12 demo datasets, one published and withdrawn"
     );
     let concepts = app
         .send(get(

@@ -257,11 +257,15 @@ async fn invalid_description_is_422_with_a_report_and_changes_nothing() {
         "{text}"
     );
 
-    // A vocabulary term that is not in the shipped vocabulary.
+    assert_eq!(app.count_quads(), before);
+
+    // A vocabulary term that is not in the shipped vocabulary is a warning: a published
+    // dataset cannot take it; a registered one keeps it (and its report) until it is
+    // published, which then fails with the report and publishes nothing.
     let bad_theme = dataset(TRONDHEIM, "x").replace("data-theme/GOVE", "data-theme/NOPE");
     let r = put(
         &app,
-        "/api/datasets/bad",
+        "/api/datasets/trondheim-barnehager",
         Some(&t),
         "text/turtle",
         &bad_theme,
@@ -274,6 +278,20 @@ async fn invalid_description_is_422_with_a_report_and_changes_nothing() {
         r.text()
     );
     assert_eq!(app.count_quads(), before);
+    let r = put(&app, "/api/datasets/bad", Some(&t), "text/turtle", &bad_theme).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["warnings"], 1);
+    let admin = token(&app, TRONDHEIM, &["admin"]);
+    let mut steps = crate::util::opening_steps("bad", &admin);
+    let publish = steps.pop().unwrap();
+    for step in steps {
+        assert_eq!(app.send(step).await.status, 200);
+    }
+    let public_before = app.count_quads().0;
+    let r = app.send(publish).await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("sh:resultPath dcat:theme"), "{}", r.text());
+    assert_eq!(app.count_quads().0, public_before, "nothing was published");
 }
 
 /// Each way a body can fail before validation has its own clear answer; nothing changes.

@@ -72,6 +72,9 @@ pub struct Outcome {
     /// The record is public (a new dataset is registered in the inventory instead, and
     /// published at the end of the opening process).
     pub public: bool,
+    /// Warnings a registered dataset still has (its report is kept internally); it cannot
+    /// be published until they are resolved.
+    pub warnings: usize,
     /// The record's `dct:modified` as stored.
     pub modified: String,
 }
@@ -152,7 +155,11 @@ pub fn put(
     let verdict = judge(store, &part, lang)?
         .pop()
         .ok_or_else(|| WriteError::Validation("no verdict for the record".into()))?;
-    if !verdict.valid {
+    // A dataset not yet published is registered in the inventory, where it may still lack
+    // what the profile only recommends (a licence comes with the preparation); it must pass
+    // in full when it is published. Anything public must pass in full now.
+    let registering = kind == Kind::Dataset && existing.public.is_none();
+    if verdict.violations > 0 || (!registering && !verdict.valid) {
         return Err(WriteError::Invalid {
             report: verdict.report,
         });
@@ -160,7 +167,7 @@ pub fn put(
 
     // A dataset that is not published yet is registered in the inventory: the opening
     // process decides when it becomes public.
-    if kind == Kind::Dataset && existing.public.is_none() {
+    if registering {
         let org = orgnr_of(base_url, &publisher)
             .unwrap_or_default()
             .to_owned();
@@ -174,7 +181,10 @@ pub fn put(
             GraphWrite::replace(iri.clone(), triples),
             GraphWrite {
                 graph: draft_report_graph(iri),
-                quads: None,
+                quads: (verdict.warnings > 0).then(|| {
+                    let g = draft_report_graph(iri);
+                    verdict.report.iter().map(|t| t.clone().in_graph(g.clone())).collect()
+                }),
             },
             super::process::registration(store, iri, &org)?,
         ];
@@ -183,6 +193,7 @@ pub fn put(
             iri: iri.clone(),
             created: !existing.found(),
             public: false,
+            warnings: verdict.warnings,
             modified,
         });
     }
@@ -211,6 +222,7 @@ pub fn put(
         iri: iri.clone(),
         created: !existing.found(),
         public: true,
+        warnings: 0,
         modified,
     })
 }

@@ -78,6 +78,7 @@ pub async fn put(
         "iri": outcome.iri.as_str(),
         "created": outcome.created,
         "public": outcome.public,
+        "warnings": outcome.warnings,
         "modified": outcome.modified,
     });
     let mut response = (

@@ -3,11 +3,13 @@ mod api;
 pub mod harvest;
 mod ldes;
 mod ops;
+mod overview;
 pub mod pages;
 mod process;
 mod records;
 pub mod search;
 mod sparql;
+mod ui;
 
 use crate::app::AppState;
 use crate::error::AppError;
@@ -47,6 +49,25 @@ pub fn router(state: AppState) -> Router {
         .route("/ldes/{kind}/{orgnr}", get(ldes::org_stream))
         // Pages for people
         .route("/", get(pages::home))
+        // The opening process for people: public overview and forms, login, management
+        .route("/catalogs/{orgnr}/overview", get(overview::open_overview))
+        .route("/needs/new", get(overview::need_form))
+        .route("/needs", post(overview::need_submit))
+        .route(
+            "/datasets/{id}/interest",
+            get(overview::interest_form).post(overview::interest_submit),
+        )
+        .route("/login", get(ui::login_form).post(ui::login))
+        .route("/logout", post(ui::logout))
+        .route("/manage", get(ui::manage_home))
+        .route("/manage/{orgnr}", get(ui::manage))
+        .route("/manage/{orgnr}/data-sources", post(ui::manage_source))
+        .route("/manage/{orgnr}/datasets", post(ui::manage_register))
+        .route("/manage/{orgnr}/datasets/{id}", get(ui::manage_dataset))
+        .route(
+            "/manage/{orgnr}/datasets/{id}/{step}",
+            post(ui::manage_step),
+        )
         // Search (HTML for browsers, JSON otherwise)
         .route("/search", get(search::search))
         // Records at their IRIs, and the JSON-LD context their descriptions use

@@ -86,7 +86,7 @@ pub async fn context() -> Response {
         .into_response()
 }
 
-fn serialize(triples: &[Triple], format: Format, base_url: &str) -> Result<Vec<u8>> {
+pub(super) fn serialize(triples: &[Triple], format: Format, base_url: &str) -> Result<Vec<u8>> {
     let rdf = format
         .rdf_format()
         .ok_or_else(|| AppError::internal("not RDF"))?;

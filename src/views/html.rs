@@ -11,6 +11,15 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("record.html", include_str!("templates/record.html")),
         ("home.html", include_str!("templates/home.html")),
         ("search.html", include_str!("templates/search.html")),
+        ("login.html", include_str!("templates/login.html")),
+        ("message.html", include_str!("templates/message.html")),
+        ("manage.html", include_str!("templates/manage.html")),
+        (
+            "manage_dataset.html",
+            include_str!("templates/manage_dataset.html"),
+        ),
+        ("overview.html", include_str!("templates/overview.html")),
+        ("need.html", include_str!("templates/need.html")),
     ] {
         env.add_template(name, text)
             .expect("templates parse (tested)");
@@ -42,13 +51,16 @@ const KEYS: &[&str] = &[
     "remove_filter",
     "next",
     "previous",
+    "theme",
 ];
 
 /// Renders `template` with `page` plus what every page has: language, texts, the language
 /// switch for `path` (a path with its query, without `lang`), the search box's `q`.
 pub fn render(template: &str, lang: &str, path: &str, mut page: Value) -> Result<String, String> {
+    let process_keys = super::i18n_process::TEXTS.iter().map(|(k, ..)| k);
     let texts: serde_json::Map<String, Value> = KEYS
         .iter()
+        .chain(process_keys)
         .map(|k| ((*k).to_owned(), Value::String(i18n::t(lang, k))))
         .collect();
     let sep = if path.contains('?') { '&' } else { '?' };

@@ -89,7 +89,11 @@ pub fn t(lang: &str, key: &str) -> String {
         "format" => ("Format", "Format", "Format"),
         "coordination" => ("Samordning", "Samordning", "Coordination"),
         "concept" => ("Begrep", "Omgrep", "Concept"),
-        other => return other.to_owned(),
+        other => {
+            return super::i18n_process::t(lang, other)
+                .unwrap_or(other)
+                .to_owned();
+        }
     };
     match lang {
         "nn" => nn,

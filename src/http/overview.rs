@@ -1,0 +1,220 @@
+//! Public pages of the opening process: the open overview of an organisation's datasets
+//! (HTML and RDF at `/catalogs/{orgnr}/overview`), and the forms anyone may send: a data need
+//! (`/needs/new`) and interest in a dataset (`/datasets/{id}/interest`). Only the allow-listed
+//! public facts of [`crate::domain::overview::Entry::public_view`] and needs without contacts
+//! are shown.
+use super::pages::language;
+use super::ui::{Form, check_csrf, csrf, error_page, labelled, page, public_needs};
+use crate::app::AppState;
+use crate::conneg::{self, RDF_FORMATS};
+use crate::domain::needs::{self, NEED_KINDS, NeedInput};
+use crate::domain::{Kind, overview, write};
+use crate::error::AppError;
+use crate::views::i18n::t;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::NamedNode;
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize, Default)]
+pub struct Params {
+    format: Option<String>,
+    dataset: Option<String>,
+    organisation: Option<String>,
+}
+
+/// `GET /catalogs/{orgnr}/overview`.
+pub async fn open_overview(
+    State(state): State<AppState>,
+    Path(org): Path<String>,
+    Query(q): Query<Params>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let lang = language(&uri, &headers);
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let html = match q.format.as_deref() {
+        Some(f) => f.eq_ignore_ascii_case("html"),
+        None => conneg::prefers_html(accept, RDF_FORMATS),
+    };
+    let format = if html {
+        None
+    } else {
+        Some(conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?)
+    };
+    let store = state.store.clone();
+    let base = state.config.base_url.clone();
+    let o = org.clone();
+    let (known, entries, needs) = tokio::task::spawn_blocking(move || {
+        let organisation = NamedNode::new_unchecked(format!("{base}/organizations/{o}"));
+        Ok::<_, AppError>((
+            store.public.contains_named_graph(organisation.as_ref())?,
+            overview::entries(&store, &base, &o)?,
+            needs::of_org(&store, &o)?,
+        ))
+    })
+    .await??;
+    if !known && entries.is_empty() {
+        return Err(AppError::NotFound(format!(
+            "there is no organisation {org} in this catalogue"
+        )));
+    }
+    let base = &state.config.base_url;
+    let path = uri.path().to_owned();
+    let link = super::pages::alternates_header(&path);
+    if let Some(format) = format {
+        let triples = overview::open_triples(base, &org, &entries);
+        let body = super::records::serialize(&triples, format, base)?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, format.content_type().to_owned()),
+                (header::VARY, "Accept".to_owned()),
+                (header::LINK, link),
+            ],
+            body,
+        )
+            .into_response());
+    }
+    let rows: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            let public = e.public_view();
+            let mut v = labelled(lang, &public);
+            v["href"] = json!(e.iri.strip_prefix(base.as_str()).unwrap_or("/"));
+            v["interest_href"] = json!(format!("/datasets/{}/interest", e.id));
+            v
+        })
+        .collect();
+    let data = json!({
+        "title": format!("{} – {org}", t(lang, "open_overview")),
+        "entries": rows,
+        "needs": public_needs(lang, &needs, &entries),
+        "need_href": format!("/needs/new?organisation={org}"),
+        "alternates": crate::views::pages::alternates(&path),
+    });
+    let mut r = page("overview.html", lang, &uri, data);
+    if let Ok(v) = axum::http::HeaderValue::from_str(&link) {
+        r.headers_mut().insert(header::LINK, v);
+    }
+    Ok(r)
+}
+
+/// `GET /needs/new?dataset=&organisation=`: the form for a data need.
+pub async fn need_form(
+    State(state): State<AppState>,
+    Query(q): Query<Params>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let lang = language(&uri, &headers);
+    let (token, cookie) = csrf(&state, None, &headers);
+    let kinds: Vec<_> = NEED_KINDS
+        .iter()
+        .map(|k| json!({ "value": k, "label": t(lang, &format!("need_{k}")) }))
+        .collect();
+    let mut hidden = Vec::new();
+    if let Some(d) = q.dataset.filter(|d| !d.is_empty()) {
+        hidden.push(json!({ "name": "dataset", "value": d }));
+    }
+    if let Some(o) = q.organisation.filter(|o| !o.is_empty()) {
+        hidden.push(json!({ "name": "organisation", "value": o }));
+    }
+    let data = json!({ "title": t(lang, "register_need"), "action": "/needs", "csrf": token,
+        "kinds": kinds, "hidden": hidden });
+    with_csrf_cookie(page("need.html", lang, &uri, data), cookie)
+}
+
+fn with_csrf_cookie(mut r: Response, cookie: Option<String>) -> Response {
+    if let Some(c) = cookie.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
+        r.headers_mut().append(header::SET_COOKIE, c);
+    }
+    r
+}
+
+fn thanks(lang: &str, uri: &Uri, key: &str, back: &str) -> Response {
+    let data = json!({ "title": t(lang, key), "message": t(lang, key), "back": back });
+    let mut r = page("message.html", lang, uri, data);
+    *r.status_mut() = StatusCode::CREATED;
+    r
+}
+
+/// `POST /needs`: registers the need; a thank-you page (201).
+pub async fn need_submit(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = language(&uri, &headers);
+    let form = Form::parse(&body);
+    if let Err(e) = check_csrf(None, &headers, &form) {
+        return error_page(lang, &uri, "/needs/new", e);
+    }
+    let field = |k: &str| form.get(k).map(str::to_owned);
+    let input = NeedInput {
+        kind: field("kind"),
+        description: field("description").unwrap_or_default(),
+        dataset: field("dataset"),
+        organisation: field("organisation"),
+        contact: field("contact"),
+    };
+    let back = input
+        .organisation
+        .as_ref()
+        .map_or_else(|| "/".to_owned(), |o| format!("/catalogs/{o}/overview"));
+    let store = state.store.clone();
+    let base = state.config.base_url.clone();
+    match tokio::task::spawn_blocking(move || needs::register(&store, &base, input)).await {
+        Ok(Ok(_)) => thanks(lang, &uri, "thanks_need", &back),
+        Ok(Err(e)) => error_page(lang, &uri, "/needs/new", e.into()),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// `GET /datasets/{id}/interest`: the form to register interest.
+pub async fn interest_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let lang = language(&uri, &headers);
+    if let Err(e) = write::record_iri(&state.config.base_url, Kind::Dataset, &id) {
+        return error_page(lang, &uri, "/", e.into());
+    }
+    let (token, cookie) = csrf(&state, None, &headers);
+    let data = json!({ "title": t(lang, "register_interest"), "intro": t(lang, "interest_intro"),
+        "action": format!("/datasets/{id}/interest"), "csrf": token, "kinds": [], "hidden": [] });
+    with_csrf_cookie(page("need.html", lang, &uri, data), cookie)
+}
+
+/// `POST /datasets/{id}/interest`: counts the interest; a thank-you page (201).
+pub async fn interest_submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = language(&uri, &headers);
+    let back = format!("/datasets/{id}/interest");
+    let form = Form::parse(&body);
+    if let Err(e) = check_csrf(None, &headers, &form) {
+        return error_page(lang, &uri, &back, e);
+    }
+    let iri = match write::record_iri(&state.config.base_url, Kind::Dataset, &id) {
+        Ok(i) => i,
+        Err(e) => return error_page(lang, &uri, "/", e.into()),
+    };
+    let contact = form.get("contact").map(str::to_owned);
+    let store = state.store.clone();
+    let base = state.config.base_url.clone();
+    match tokio::task::spawn_blocking(move || needs::interest(&store, &base, &iri, contact)).await {
+        Ok(Ok(_)) => thanks(lang, &uri, "thanks_interest", "/"),
+        Ok(Err(e)) => error_page(lang, &uri, &back, e.into()),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
