@@ -282,8 +282,7 @@ pub fn load(store: &Store, base_url: &str) -> Result<(), ImportError> {
         ..NeedInput::default()
     };
     needs::register(store, base_url, need).map_err(fail)?;
-    let wanted =
-        write::record_iri(base_url, Kind::Dataset, "trondheim-bysykkel").map_err(fail)?;
+    let wanted = write::record_iri(base_url, Kind::Dataset, "trondheim-bysykkel").map_err(fail)?;
     needs::interest(store, base_url, &wanted, None).map_err(fail)?;
     Ok(())
 }

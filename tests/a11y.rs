@@ -25,6 +25,14 @@ async fn pages_pass_axe_in_chromium() {
         "/catalogs/972418013",
         "/search?q=barnehagene",
         "/search?page_size=5&page=2&lang=en",
+        "/catalogs/942110464/overview",
+        "/needs/new?organisation=942110464",
+        "/datasets/trondheim-bysykkel/interest?lang=en",
+        "/login",
+        "login:trondheim-forvalter:samapne-demo",
+        "/manage/942110464",
+        "/manage/942110464/datasets/trondheim-bygningsregister",
+        "/manage/942110464/datasets/trondheim-gatelys?lang=nn",
     ];
     let mut args = vec![app.base.clone(), shots.display().to_string()];
     args.extend(paths.iter().map(|p| (*p).to_owned()));

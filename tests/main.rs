@@ -34,5 +34,9 @@ mod ops;
 mod sparql_protocol;
 // The W3C SPARQL 1.1 Protocol test suite from ../shared/corpus.
 mod w3c_protocol;
+// The opening process: a scenario through every state, red datasets, the role matrix.
+mod process;
+// Nothing internal in any public output; the web UI's login, sessions, CSRF and forms.
+mod leaks;
 // The write API: tokens, roles, organisations, validation, catalogue links, change records.
 mod write_api;

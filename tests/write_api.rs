@@ -278,7 +278,14 @@ async fn invalid_description_is_422_with_a_report_and_changes_nothing() {
         r.text()
     );
     assert_eq!(app.count_quads(), before);
-    let r = put(&app, "/api/datasets/bad", Some(&t), "text/turtle", &bad_theme).await;
+    let r = put(
+        &app,
+        "/api/datasets/bad",
+        Some(&t),
+        "text/turtle",
+        &bad_theme,
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["warnings"], 1);
     let admin = token(&app, TRONDHEIM, &["admin"]);
@@ -290,7 +297,11 @@ async fn invalid_description_is_422_with_a_report_and_changes_nothing() {
     let public_before = app.count_quads().0;
     let r = app.send(publish).await;
     assert_eq!(r.status, 422, "{}", r.text());
-    assert!(r.text().contains("sh:resultPath dcat:theme"), "{}", r.text());
+    assert!(
+        r.text().contains("sh:resultPath dcat:theme"),
+        "{}",
+        r.text()
+    );
     assert_eq!(app.count_quads().0, public_before, "nothing was published");
 }
 

@@ -183,7 +183,11 @@ pub fn put(
                 graph: draft_report_graph(iri),
                 quads: (verdict.warnings > 0).then(|| {
                     let g = draft_report_graph(iri);
-                    verdict.report.iter().map(|t| t.clone().in_graph(g.clone())).collect()
+                    verdict
+                        .report
+                        .iter()
+                        .map(|t| t.clone().in_graph(g.clone()))
+                        .collect()
                 }),
             },
             super::process::registration(store, iri, &org)?,

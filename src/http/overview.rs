@@ -48,10 +48,11 @@ pub async fn open_overview(
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let o = org.clone();
-    let (known, entries, needs) = tokio::task::spawn_blocking(move || {
+    let (known, name, entries, needs) = tokio::task::spawn_blocking(move || {
         let organisation = NamedNode::new_unchecked(format!("{base}/organizations/{o}"));
         Ok::<_, AppError>((
             store.public.contains_named_graph(organisation.as_ref())?,
+            super::ui::label_of(&store, organisation.as_str(), lang),
             overview::entries(&store, &base, &o)?,
             needs::of_org(&store, &o)?,
         ))
@@ -89,7 +90,7 @@ pub async fn open_overview(
         })
         .collect();
     let data = json!({
-        "title": format!("{} – {org}", t(lang, "open_overview")),
+        "title": format!("{} – {name}", t(lang, "open_overview")),
         "entries": rows,
         "needs": public_needs(lang, &needs, &entries),
         "need_href": format!("/needs/new?organisation={org}"),

@@ -250,29 +250,18 @@ pub fn labelled(lang: &str, e: &impl serde::Serialize) -> Value {
     v
 }
 
-/// The label of `iri` in `lang` from the public store (vocabularies), else its last segment.
-fn label_of(state: &AppState, iri: &str, lang: &str) -> String {
-    let Ok(node) = NamedNode::new(iri) else {
-        return iri.to_owned();
+/// The label of `iri` in `lang` from the public store (as record pages label links).
+pub fn label_of(store: &crate::store::Store, iri: &str, lang: &str) -> String {
+    let page = crate::views::pages::Page {
+        store,
+        base: "",
+        lang,
+        index: None,
     };
-    let pref = NamedNode::new_unchecked("http://www.w3.org/2004/02/skos/core#prefLabel");
-    let labels: Vec<Literal> = state
-        .store
-        .public
-        .quads_for_pattern(Some(node.as_ref().into()), Some(pref.as_ref()), None, None)
-        .filter_map(|q| match q.ok()?.object {
-            Term::Literal(l) => Some(l),
-            _ => None,
-        })
-        .collect();
-    let wanted = [lang, "nb", "no", "en"];
-    wanted
-        .iter()
-        .find_map(|w| labels.iter().find(|l| l.language() == Some(w)))
-        .map_or_else(
-            || iri.rsplit('/').next().unwrap_or(iri).to_owned(),
-            |l| l.value().to_owned(),
-        )
+    NamedNode::new(iri)
+        .ok()
+        .and_then(|n| page.label(&n).ok())
+        .unwrap_or_else(|| iri.to_owned())
 }
 
 const THEMES: &[&str] = &[
@@ -338,8 +327,11 @@ pub async fn manage(
         .filter(|e| filter.keeps(e))
         .map(|e| {
             let mut v = labelled(lang, e);
-            v["coordination_label"] =
-                json!(e.coordination.as_deref().map(|c| label_of(&state, c, lang)));
+            v["coordination_label"] = json!(e.coordination.as_deref().map(|c| label_of(
+                &state.store,
+                c,
+                lang
+            )));
             v
         })
         .collect();
@@ -347,11 +339,25 @@ pub async fn manage(
         .iter()
         .map(|c| {
             let iri = format!("{THEME_BASE}{c}");
-            json!({ "value": iri, "label": label_of(&state, &iri, lang) })
+            json!({ "value": iri, "label": label_of(&state.store, &iri, lang) })
         })
         .collect();
+    let needs: Vec<Value> = needs
+        .iter()
+        .map(|n| {
+            let mut v = serde_json::to_value(n).unwrap_or_default();
+            v["created_label"] = json!(crate::views::i18n::date(lang, &n.created));
+            v["kind_label"] = json!(t(lang, &format!("need_{}", n.kind)));
+            v
+        })
+        .collect();
+    let org_name = label_of(
+        &state.store,
+        &format!("{}/organizations/{org}", state.config.base_url),
+        lang,
+    );
     let data = json!({
-        "title": format!("{} {org}", t(lang, "internal_overview")),
+        "title": format!("{} – {org_name}", t(lang, "internal_overview")),
         "user": s.principal.name, "org": org, "orgs": s.principal.orgs(), "csrf": s.csrf,
         "filters": filters, "entries": rows, "backlog": backlog, "needs": needs, "sources": sources,
         "steward": s.principal.may("data-steward", &org), "extractions": inventory::EXTRACTIONS,
@@ -544,7 +550,7 @@ pub async fn manage_dataset(
             "coordination",
             entry
                 .and_then(|e| e.coordination.as_deref())
-                .map(|c| label_of(&state, c, lang)),
+                .map(|c| label_of(&state.store, c, lang)),
         ),
     ]
     .into_iter()
@@ -554,7 +560,7 @@ pub async fn manage_dataset(
         .into_iter()
         .map(|(step, to, agent, time)| {
             json!({ "step": step, "state": state_label(lang, &to), "time": time.get(..16).unwrap_or(&time).replace('T', " "),
-                    "agent": agent.trim_start_matches("urn:samapne:user:").trim_start_matches("urn:samapne:token:").get(..24).unwrap_or_default() })
+                    "agent": agent.trim_start_matches("urn:samapne:user:").trim_start_matches("urn:samapne:token:").chars().take(24).collect::<String>() })
         })
         .collect();
     let title = entry.map_or_else(|| id.clone(), |e| e.title.clone());

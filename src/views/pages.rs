@@ -38,6 +38,11 @@ pub struct Page<'a> {
     pub index: Option<&'a crate::search::Index>,
 }
 
+/// The organisation number of a catalogue IRI `{base}/catalogs/{orgnr}`.
+fn path_org<'a>(iri: &'a str, base: &str) -> Option<&'a str> {
+    iri.strip_prefix(base)?.strip_prefix("/catalogs/")
+}
+
 /// Most items a list on a page shows before it links to the search instead.
 const LIST_MAX: usize = 50;
 
@@ -310,6 +315,18 @@ impl Page<'_> {
                         items,
                     ));
                 }
+                // Data users tell the publisher they use it or need more.
+                let path = record.as_str().strip_prefix(self.base).unwrap_or_default();
+                let need: String = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("dataset", record.as_str())
+                    .finish();
+                sections.push(section(
+                    t(self.lang, "public_needs"),
+                    vec![
+                        json!({ "text": t(self.lang, "register_interest"), "href": format!("{path}/interest") }),
+                        json!({ "text": t(self.lang, "register_need"), "href": format!("/needs/new?{need}") }),
+                    ],
+                ));
             }
             "kind_series" => {
                 sections.push(section(
@@ -335,6 +352,20 @@ impl Page<'_> {
                     })
                     .collect::<Result<_, _>>()?;
                 sections.push(section(t(self.lang, "datasets"), items));
+                // The open overview: what the organisation has, published or not.
+                if let Some(org) = path_org(record.as_str(), self.base) {
+                    let entries = crate::domain::overview::entries(self.store, self.base, org)?;
+                    let overview = format!("/catalogs/{org}/overview");
+                    let items = entries
+                        .iter()
+                        .filter(|e| !e.published)
+                        .map(|e| {
+                            let state = t(self.lang, &format!("state_{}", e.state));
+                            json!({ "text": e.title, "href": overview, "note": state })
+                        })
+                        .collect();
+                    sections.push(section(t(self.lang, "open_overview"), items));
+                }
             }
             _ => {}
         }

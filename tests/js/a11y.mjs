@@ -1,7 +1,7 @@
 // Loads pages in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
 // runs axe-core with the WCAG 2.1 A and AA rules, checks that the first Tab reaches the skip
 // link, and saves a screenshot of each page. Prints JSON: { path: [violation ids] }.
-// Usage: node a11y.mjs BASE_URL SCREENSHOT_DIR PATH...
+// Usage: node a11y.mjs BASE_URL SCREENSHOT_DIR PATH... (a PATH login:NAME:PASSWORD logs in)
 import { chromium } from "playwright-core";
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,6 +19,16 @@ const out = {};
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   for (const path of paths) {
+    // "login:NAME:PASSWORD" logs in through the form; the following pages have the session.
+    if (path.startsWith("login:")) {
+      const [, name, password] = path.split(":");
+      await page.goto(base + "/login", { waitUntil: "load" });
+      await page.fill("#name", name);
+      await page.fill("#password", password);
+      await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
+      out[path] = page.url().includes("/manage/") ? [] : [`login failed: ${page.url()}`];
+      continue;
+    }
     const response = await page.goto(base + path, { waitUntil: "load" });
     if (!response || response.status() !== 200) {
       out[path] = [`status ${response && response.status()}`];
