@@ -202,7 +202,7 @@ pub fn load(store: &Store, base_url: &str) -> Result<(), ImportError> {
             RdfFormat::Turtle,
             iri.as_str(),
             "demo",
-            || String::new(),
+            String::new,
         )?;
         write::put(store, base_url, &admin, Kind::Dataset, &iri, triples, "nb").map_err(fail)?;
         let red = *last == "rejected";

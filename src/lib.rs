@@ -6,7 +6,8 @@
 //! - [`http`]: the router (every route in one list) and handlers, thin.
 //! - [`conneg`]: content negotiation; the only place that knows media types.
 //! - [`domain`]: the rules for changing records (write API: roles, organisations, SHACL,
-//!   catalogue links, change records), independent of HTTP.
+//!   catalogue links, change records) and the opening process (lifecycle, inventory, needs,
+//!   overviews), independent of HTTP.
 //! - [`harvest`]: the harvest documents (one per organisation and kind), deterministic.
 //! - [`ldes`]: the change log behind the event streams (one event per public change).
 //! - [`search`]: the full-text index of public datasets (stemming, BM25, facets).
@@ -18,7 +19,8 @@
 //! - [`views`]: serializers (RDF with fixed prefixes) and page templates.
 //! - [`error`]: one error type, mapped to HTTP (problem+json) in one place.
 //!
-//! Around them: [`auth`] (bearer tokens → who is calling), [`cli`] (the command line), [`app`]
+//! Around them: [`auth`] (bearer tokens and accounts → who is calling), [`session`] (web
+//! sessions, CSRF), [`demo`] (the demo's people and datasets in every state), [`cli`] (the command line), [`app`]
 //! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out; [`legacy`] rewrites what real files need), [`content`] (the
 //! embedded ontologies and demo), [`metrics`] (Prometheus counters).
 pub mod app;

@@ -65,7 +65,7 @@ async fn plant(app: &TestApp) -> usize {
                     r#"{{"trafficLight":"green","justification":"Fordi {m}","legalNote":"Jus {m}"}}"#
                 ),
             ),
-            ("priority", format!(r#"{{"priority":1,"decision":true}}"#)),
+            ("priority", r#"{"priority":1,"decision":true}"#.to_owned()),
             (
                 "approval",
                 format!(r#"{{"approved":true,"note":"Notat {m}"}}"#),

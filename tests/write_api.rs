@@ -568,6 +568,34 @@ async fn openapi_documents_every_route() {
         }
         assert!(path["put"]["responses"]["422"].is_object());
     }
+    // The opening process, inventory, needs and overviews: every /api route of the router.
+    for (path, method) in [
+        ("/api/datasets/{id}/assessment", "post"),
+        ("/api/datasets/{id}/priority", "post"),
+        ("/api/datasets/{id}/approval", "post"),
+        ("/api/datasets/{id}/preparation", "post"),
+        ("/api/datasets/{id}/publish", "post"),
+        ("/api/datasets/{id}/withdraw", "post"),
+        ("/api/datasets/{id}/data-sources", "post"),
+        ("/api/datasets/{id}/interest", "post"),
+        ("/api/datasets/{id}/process", "get"),
+        ("/api/data-needs", "post"),
+        ("/api/organizations/{orgnr}/overview", "get"),
+        ("/api/organizations/{orgnr}/data-sources", "get"),
+        ("/api/organizations/{orgnr}/data-sources/{id}", "put"),
+    ] {
+        assert!(
+            doc["paths"][path][method]["responses"].is_object(),
+            "{method} {path}"
+        );
+    }
+    let routes = include_str!("../src/http/mod.rs");
+    for line in routes.lines().filter(|l| l.contains("\"/api/")) {
+        let path = line.split('"').nth(1).unwrap();
+        if path != "/api/{kind}/{id}" && path != "/api/datasets/{id}/{step}" {
+            assert!(doc["paths"][path].is_object(), "{path} is not documented");
+        }
+    }
 }
 
 /// Concepts (SKOS-AP-NO-Begrep 2) and information models (ModellDCAT-AP-NO 1.3) are checked by

@@ -159,7 +159,7 @@ pub fn entries(store: &Store, base_url: &str, org: &str) -> Result<Vec<Entry>, S
             iri: iri.into_string(),
         });
     }
-    out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+    out.sort_by_cached_key(|e| e.title.to_lowercase());
     Ok(out)
 }
 

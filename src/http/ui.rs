@@ -195,12 +195,12 @@ fn member(
     org: Option<&str>,
     lang: &str,
     uri: &Uri,
-) -> Result<Session, Response> {
+) -> Result<Session, Box<Response>> {
     let Some(s) = state.sessions.of(headers) else {
-        return Err(redirect("/login"));
+        return Err(Box::new(redirect("/login")));
     };
     match org {
-        Some(o) if !s.principal.member_of(o) => Err(error_page(
+        Some(o) if !s.principal.member_of(o) => Err(Box::new(error_page(
             lang,
             uri,
             "/manage",
@@ -208,7 +208,7 @@ fn member(
                 "{} has no role in organisation {o}",
                 s.principal.name
             )),
-        )),
+        ))),
         _ => Ok(s),
     }
 }
@@ -226,7 +226,7 @@ pub async fn manage_home(State(state): State<AppState>, uri: Uri, headers: Heade
                 AppError::Forbidden("no organisation".into()),
             ),
         },
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -282,7 +282,7 @@ pub async fn manage(
     let lang = language(&uri, &headers);
     let s = match member(&state, &headers, Some(&org), lang, &uri) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let store = state.store.clone();
     let base = state.config.base_url.clone();
@@ -487,7 +487,7 @@ pub async fn manage_dataset(
     let back = format!("/manage/{org}");
     let s = match member(&state, &headers, Some(&org), lang, &uri) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let iri = match write::record_iri(&state.config.base_url, Kind::Dataset, &id) {
         Ok(i) => i,
@@ -585,7 +585,7 @@ pub async fn manage_step(
     let back = format!("/manage/{org}/datasets/{id}");
     let s = match member(&state, &headers, Some(&org), lang, &uri) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let form = Form::parse(&body);
     if let Err(e) = check_csrf(Some(&s), &headers, &form) {
@@ -632,7 +632,7 @@ pub async fn manage_source(
     let back = format!("/manage/{org}");
     let s = match member(&state, &headers, Some(&org), lang, &uri) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let form = Form::parse(&body);
     if let Err(e) = check_csrf(Some(&s), &headers, &form) {
@@ -675,7 +675,7 @@ pub async fn manage_register(
     let back = format!("/manage/{org}");
     let s = match member(&state, &headers, Some(&org), lang, &uri) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let form = Form::parse(&body);
     if let Err(e) = check_csrf(Some(&s), &headers, &form) {
