@@ -250,6 +250,26 @@ async fn scenario_walks_every_state() {
         )
         .await;
     r.assert_problem(403);
+    let overview = async |token: &str, query: &str| {
+        app.send(
+            Request::get(format!("/api/organizations/{TRONDHEIM}/overview{query}"))
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    };
+    overview(&bodo_steward, "").await.assert_problem(403);
+    let employee = token(&app, TRONDHEIM, &["employee"]);
+    let r = overview(&employee, "?status=withdrawn").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let ids: Vec<String> = r.json()["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["scenario", "trondheim-parkeringsautomater"], "by title");
 }
 
 /// A red dataset cannot be approved or published; it can be rejected.

@@ -30,6 +30,8 @@ pub struct Entry {
     /// The coordination (dcat:DatasetSeries) it follows, if any.
     pub coordination: Option<String>,
     pub published: bool,
+    #[serde(skip)]
+    pub organisation: String,
     /// Internal from here on.
     pub sources: Vec<String>,
     pub licence: Option<String>,
@@ -82,14 +84,30 @@ impl Entry {
 
 /// Every dataset of organisation `org`, by title.
 pub fn entries(store: &Store, base_url: &str, org: &str) -> Result<Vec<Entry>, StorageError> {
+    collect(store, base_url, org, true)
+}
+
+/// The datasets of `org` that are not published (registered, on their way, withdrawn): what
+/// the catalogue's page adds to its list of published datasets.
+pub fn unpublished(store: &Store, base_url: &str, org: &str) -> Result<Vec<Entry>, StorageError> {
+    collect(store, base_url, org, false)
+}
+
+fn collect(
+    store: &Store,
+    base_url: &str,
+    org: &str,
+    published: bool,
+) -> Result<Vec<Entry>, StorageError> {
     let mut iris: BTreeSet<NamedNode> = BTreeSet::new();
     let catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{org}"));
-    for q in store.public.quads_for_pattern(
+    let public_links = store.public.quads_for_pattern(
         Some(catalog.as_ref().into()),
         Some(DCAT_DATASET),
         None,
         Some(catalog.as_ref().into()),
-    ) {
+    );
+    for q in public_links.filter(|_| published) {
         if let Term::NamedNode(n) = q?.object {
             iris.insert(n);
         }
@@ -127,40 +145,52 @@ pub fn entries(store: &Store, base_url: &str, org: &str) -> Result<Vec<Entry>, S
     }
     let mut out = Vec::new();
     for iri in iris {
-        let Some(d) = process::read(store, base_url, &iri)? else {
-            continue;
-        };
-        if d.process.org != org {
-            continue;
+        if let Some(e) = entry(store, base_url, &iri)?
+            && e.organisation == org
+            && (published || !e.published)
+        {
+            out.push(e);
         }
-        let (interest, needs) = super::needs::counts(store, &iri)?;
-        let p = &d.process;
-        out.push(Entry {
-            id: iri
-                .as_str()
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-            title: title(&iri, &d.description),
-            state: p.state.name(),
-            light: p.light.map(Light::name),
-            proposed_priority: p.proposed_priority,
-            priority: p.priority,
-            interest,
-            needs,
-            coordination: coordination(store, &iri, &d.description)?,
-            published: d.public,
-            sources: p.sources.clone(),
-            licence: p.licence.clone(),
-            business_model: p.business_model.clone(),
-            access_method: p.access_method.clone(),
-            approved: p.approved,
-            iri: iri.into_string(),
-        });
     }
     out.sort_by_cached_key(|e| e.title.to_lowercase());
     Ok(out)
+}
+
+/// The overview entry of the dataset `iri`, if there is such a dataset.
+pub fn entry(
+    store: &Store,
+    base_url: &str,
+    iri: &NamedNode,
+) -> Result<Option<Entry>, StorageError> {
+    let Some(d) = process::read(store, base_url, iri)? else {
+        return Ok(None);
+    };
+    let (interest, needs) = super::needs::counts(store, iri)?;
+    let p = &d.process;
+    Ok(Some(Entry {
+        id: iri
+            .as_str()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        title: title(iri, &d.description),
+        state: p.state.name(),
+        light: p.light.map(Light::name),
+        proposed_priority: p.proposed_priority,
+        priority: p.priority,
+        interest,
+        needs,
+        coordination: coordination(store, iri, &d.description)?,
+        published: d.public,
+        sources: p.sources.clone(),
+        licence: p.licence.clone(),
+        business_model: p.business_model.clone(),
+        access_method: p.access_method.clone(),
+        approved: p.approved,
+        organisation: p.org.clone(),
+        iri: iri.as_str().to_owned(),
+    }))
 }
 
 /// The dataset's title, Norwegian Bokmål first.

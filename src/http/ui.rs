@@ -501,11 +501,11 @@ pub async fn manage_dataset(
             process::read(&store, &base, &iri)?,
             process::history(&store, &iri)?,
             inventory::list(&store, &o)?,
-            overview::entries(&store, &base, &o)?,
+            overview::entry(&store, &base, &iri)?,
         ))
     })
     .await;
-    let (dataset, history, sources, entries) = match loaded {
+    let (dataset, history, sources, entry) = match loaded {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => return e.into_response(),
         Err(e) => return AppError::from(e).into_response(),
@@ -519,7 +519,7 @@ pub async fn manage_dataset(
         );
     };
     let p = &d.process;
-    let entry = entries.iter().find(|e| e.iri == d.iri.as_str());
+    let entry = entry.as_ref();
     let fact = |key: &str, value: Option<String>| {
         value.map(|v| json!({ "label": t(lang, key), "value": v }))
     };

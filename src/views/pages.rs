@@ -354,11 +354,10 @@ impl Page<'_> {
                 sections.push(section(t(self.lang, "datasets"), items));
                 // The open overview: what the organisation has, published or not.
                 if let Some(org) = path_org(record.as_str(), self.base) {
-                    let entries = crate::domain::overview::entries(self.store, self.base, org)?;
+                    let entries = crate::domain::overview::unpublished(self.store, self.base, org)?;
                     let overview = format!("/catalogs/{org}/overview");
                     let items = entries
                         .iter()
-                        .filter(|e| !e.published)
                         .map(|e| {
                             let state = t(self.lang, &format!("state_{}", e.state));
                             json!({ "text": e.title, "href": overview, "note": state })
