@@ -322,7 +322,17 @@ pub fn login(store: &Store, name: &str, password: &str) -> Result<Option<Princip
             _ => {}
         }
     }
-    let Some(hash) = hash else {
+    // An unknown name costs the same hashing as a wrong password, so the answer's timing
+    // does not tell which names exist.
+    static DUMMY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let Some(hash) = hash.or_else(|| {
+        let _ = DUMMY
+            .get_or_init(|| hash_password("not a password").ok())
+            .as_deref()
+            .and_then(|d| PasswordHash::new(d).ok())
+            .map(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h));
+        None
+    }) else {
         return Ok(None);
     };
     let verified = PasswordHash::new(&hash).is_ok_and(|h| {

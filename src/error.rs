@@ -63,6 +63,9 @@ pub enum AppError {
         report: Vec<oxigraph::model::Triple>,
         format: crate::conneg::Format,
     },
+    /// 429: too many failed logins for this account; try again later.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// 503: every query worker is busy for longer than the timeout.
     #[error("the server is busy; try again shortly")]
     Busy,
@@ -90,6 +93,7 @@ impl AppError {
             | Self::Unprocessable(_)
             | Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -114,6 +118,7 @@ impl AppError {
             Self::QueryTimeout(_) => "query-timeout",
             Self::ResultTooLarge(_) => "result-too-large",
             Self::Busy => "busy",
+            Self::TooManyRequests(_) => "too-many-requests",
             Self::Internal(_) => "internal",
         }
     }

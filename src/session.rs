@@ -25,8 +25,22 @@ pub struct Session {
     last_seen: Instant,
 }
 
+/// Live sessions, and failed logins per account name (a throttle against guessing).
 #[derive(Default)]
-pub struct Sessions(Mutex<HashMap<String, Session>>);
+pub struct Sessions(
+    Mutex<HashMap<String, Session>>,
+    Mutex<HashMap<String, Failures>>,
+);
+
+/// Failed logins of one account name since `since`.
+struct Failures {
+    count: u32,
+    since: Instant,
+}
+
+/// After this many failed logins for a name, further attempts wait out [`LOCKOUT`].
+const MAX_FAILURES: u32 = 5;
+const LOCKOUT: Duration = Duration::from_secs(15 * 60);
 
 /// 32 random bytes, hex.
 pub fn random_token() -> String {
@@ -77,6 +91,36 @@ impl Sessions {
             }
             None => None,
         }
+    }
+
+    /// Whether `name` may try to log in now (fewer than [`MAX_FAILURES`] recent failures).
+    pub fn may_try(&self, name: &str) -> bool {
+        let map = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(name)
+            .is_none_or(|f| f.count < MAX_FAILURES || f.since.elapsed() >= LOCKOUT)
+    }
+
+    /// Records a login attempt's outcome for `name`.
+    pub fn attempted(&self, name: &str, ok: bool) {
+        let mut map = self.1.lock().unwrap_or_else(|e| e.into_inner());
+        if ok {
+            map.remove(name);
+            return;
+        }
+        if map.len() >= MAX_SESSIONS {
+            map.retain(|_, f| f.since.elapsed() < LOCKOUT);
+        }
+        let f = map.entry(name.to_owned()).or_insert(Failures {
+            count: 0,
+            since: Instant::now(),
+        });
+        if f.since.elapsed() >= LOCKOUT {
+            *f = Failures {
+                count: 0,
+                since: Instant::now(),
+            };
+        }
+        f.count += 1;
     }
 
     pub fn end(&self, headers: &HeaderMap) {

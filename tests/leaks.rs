@@ -543,6 +543,38 @@ async fn web_ui_forms() {
         page.contains("Vurder (trafikklys)"),
         "the steward may assess next"
     );
+    assert!(
+        page.contains("Finnes det et samordnet datasett?")
+            && page.contains("href=\"&#x2f;coordinations&#x2f;energibruk-kommunale-bygg\""),
+        "existing coordinations are listed for the assessment"
+    );
+
+    // Guessing is throttled: after five wrong passwords even the right one waits.
+    let mut g = Browser {
+        app: &app,
+        cookies: Vec::new(),
+    };
+    let csrf = csrf_of(&g.send("GET", "/login", None).await.text());
+    for _ in 0..5 {
+        let r = g
+            .send(
+                "POST",
+                "/login",
+                Some(&format!("csrf={csrf}&name=trondheim-it&password=gjett")),
+            )
+            .await;
+        assert_eq!(r.status, 401);
+    }
+    let r = g
+        .send(
+            "POST",
+            "/login",
+            Some(&format!(
+                "csrf={csrf}&name=trondheim-it&password=samapne-demo"
+            )),
+        )
+        .await;
+    assert_eq!(r.status, 429);
 
     // Public forms: a need and an interest, each with its CSRF cookie.
     let mut v = Browser {

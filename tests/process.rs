@@ -212,6 +212,33 @@ async fn scenario_walks_every_state() {
         410
     );
 
+    // and back through the process to rejected: the one dataset has been in every state
+    let r = step(&app, Some(&steward), id, "assessment", ASSESS_GREEN).await;
+    assert_eq!(r.json()["state"], "assessed");
+    assert_eq!(
+        r.json()["priority"],
+        serde_json::Value::Null,
+        "a new assessment reopens the priority"
+    );
+    assert_eq!(
+        step(&app, Some(&owner), id, "priority", DECIDE)
+            .await
+            .json()["state"],
+        "prioritised"
+    );
+    let r = step(&app, Some(&owner), id, "approval", REJECT).await;
+    assert_eq!(r.json()["state"], "rejected");
+    refused(&app, &strategy, id, "preparation", PREPARE, 409).await;
+    assert!(!in_harvest(&app, id).await);
+    let open = app
+        .get(
+            &format!("/catalogs/{TRONDHEIM}/overview"),
+            Some("text/turtle"),
+        )
+        .await
+        .text();
+    assert!(open.contains(&format!("datasets/{id}>")) && open.contains("lifecycle#rejected>"));
+
     // every step recorded with who and when
     let history = state_of(&app, &steward, id).await["history"].clone();
     let steps: Vec<&str> = history
@@ -230,7 +257,10 @@ async fn scenario_walks_every_state() {
             "approval",
             "preparation",
             "publish",
-            "withdraw"
+            "withdraw",
+            "assessment",
+            "priority-decision",
+            "rejection"
         ]
     );
     assert!(history.as_array().unwrap().iter().all(|h| {
@@ -261,7 +291,7 @@ async fn scenario_walks_every_state() {
     };
     overview(&bodo_steward, "").await.assert_problem(403);
     let employee = token(&app, TRONDHEIM, &["employee"]);
-    let r = overview(&employee, "?status=withdrawn").await;
+    let r = overview(&employee, "?status=rejected&light=green").await;
     assert_eq!(r.status, 200, "{}", r.text());
     let ids: Vec<String> = r.json()["datasets"]
         .as_array()
@@ -269,7 +299,11 @@ async fn scenario_walks_every_state() {
         .iter()
         .map(|d| d["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(ids, ["scenario", "trondheim-parkeringsautomater"], "by title");
+    assert_eq!(
+        ids,
+        ["scenario"],
+        "filtered by state and light (the demo's rejected one is red)"
+    );
 }
 
 /// A red dataset cannot be approved or published; it can be rejected.

@@ -151,8 +151,18 @@ pub async fn login(
     }
     let name = form.get("name").unwrap_or_default().trim().to_owned();
     let password = form.get("password").unwrap_or_default().to_owned();
+    if !state.sessions.may_try(&name) {
+        let e = AppError::TooManyRequests(
+            "too many failed logins for this user; wait 15 minutes and try again".into(),
+        );
+        return error_page(lang, &uri, "/login", e);
+    }
     let store = state.store.clone();
-    let who = tokio::task::spawn_blocking(move || auth::login(&store, &name, &password)).await;
+    let tried = name.clone();
+    let who = tokio::task::spawn_blocking(move || auth::login(&store, &tried, &password)).await;
+    if let Ok(Ok(found)) = &who {
+        state.sessions.attempted(&name, found.is_some());
+    }
     match who {
         Ok(Ok(Some(principal))) => {
             let id = state.sessions.start(principal);
@@ -366,6 +376,34 @@ pub async fn manage(
     page("manage.html", lang, &uri, data)
 }
 
+/// Every coordination (`dcat:DatasetSeries`) as (label, path), by label.
+fn coordinations(
+    store: &crate::store::Store,
+    base: &str,
+    lang: &str,
+) -> Result<Vec<Value>, AppError> {
+    let series = NamedNode::new_unchecked("http://www.w3.org/ns/dcat#DatasetSeries");
+    let mut out = Vec::new();
+    for q in
+        store
+            .public
+            .quads_for_pattern(None, Some(rdf::TYPE), Some(series.as_ref().into()), None)
+    {
+        if let oxigraph::model::NamedOrBlankNode::NamedNode(c) = q?.subject {
+            let label = label_of(store, c.as_str(), lang);
+            let href = c
+                .as_str()
+                .strip_prefix(base)
+                .unwrap_or(c.as_str())
+                .to_owned();
+            out.push(json!({ "text": label, "href": href }));
+        }
+    }
+    out.sort_by(|a, b| a["text"].as_str().cmp(&b["text"].as_str()));
+    out.dedup();
+    Ok(out)
+}
+
 /// The steps `who` may take now on a dataset of `org` in `state`, as forms.
 fn step_forms(
     lang: &str,
@@ -502,10 +540,11 @@ pub async fn manage_dataset(
             process::history(&store, &iri)?,
             inventory::list(&store, &o)?,
             overview::entry(&store, &base, &iri)?,
+            coordinations(&store, &base, lang)?,
         ))
     })
     .await;
-    let (dataset, history, sources, entry) = match loaded {
+    let (dataset, history, sources, entry, coordinations) = match loaded {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => return e.into_response(),
         Err(e) => return AppError::from(e).into_response(),
@@ -569,6 +608,8 @@ pub async fn manage_dataset(
         "iri": d.iri.as_str(), "public_href": d.iri.as_str().strip_prefix(&state.config.base_url).unwrap_or("/"),
         "published": d.public, "facts": facts, "history": history,
         "steps": step_forms(lang, &s.principal, &org, p.state, &sources, &p.sources),
+        // The report: existing coordinations are checked when a dataset is assessed.
+        "coordinations": if p.state <= Lc::Prioritised { coordinations } else { Vec::new() },
     });
     page("manage_dataset.html", lang, &uri, data)
 }

@@ -283,6 +283,18 @@ pub const TEXTS: &[(&str, &str, &str, &str)] = &[
         "New data source",
     ),
     ("theme", "EU-tema", "EU-tema", "EU theme"),
+    (
+        "check_coordinations",
+        "Finnes det et samordnet datasett?",
+        "Finst det eit samordna datasett?",
+        "Is there a coordinated dataset?",
+    ),
+    (
+        "check_coordinations_intro",
+        "Sjekk de samordnede datasettene før vurderingen: følger datasettet et av dem, gjenbruk beskrivelsen og API-et (dcat:inSeries).",
+        "Sjekk dei samordna datasetta før vurderinga: følgjer datasettet eitt av dei, gjenbruk skildringa og API-et (dcat:inSeries).",
+        "Check the coordinated datasets before assessing: if the dataset follows one, reuse its description and API (dcat:inSeries).",
+    ),
 ];
 
 /// The text `key` in `lang`, if it is one of these.
