@@ -20,6 +20,9 @@ pub struct AppState {
     pub pages: Arc<crate::http::pages::PageCache>,
     /// Logged-in people of the web UI.
     pub sessions: Arc<crate::session::Sessions>,
+    /// Page renders running at once: one per core, so that cached pages are still served
+    /// while many uncached ones are asked for (and a page asked twice is rendered once).
+    pub renders: Arc<tokio::sync::Semaphore>,
 }
 
 /// Validated server settings (from `cli::ServeArgs`).
@@ -41,6 +44,9 @@ impl AppState {
             search: Default::default(),
             pages: Default::default(),
             sessions: Default::default(),
+            renders: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 }

@@ -272,3 +272,32 @@ async fn json_ld_uses_the_published_context() {
     );
     assert!(from_jsonld.len() > 20);
 }
+
+/// Pages are cached gzipped: a browser gets the same page gzipped (first render and cached),
+/// a client without gzip gets it inflated; both are the same bytes once inflated.
+#[tokio::test]
+async fn cached_pages_in_gzip_and_plain() {
+    let app = TestApp::demo();
+    let uri = "/datasets/trondheim-badevann";
+    let gz = async || {
+        let req = Request::get(uri)
+            .header("accept", CHROME)
+            .header("accept-encoding", "gzip, deflate, br")
+            .body(Body::empty())
+            .unwrap();
+        let r = app.send(req).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("content-encoding"), "gzip");
+        let mut html = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.body[..]), &mut html)
+            .unwrap();
+        html
+    };
+    let first = gz().await;
+    let cached = gz().await;
+    let plain = get(&app, uri, CHROME, None).await;
+    assert_eq!(plain.header("content-encoding"), "");
+    assert!(first.contains("Badeplasser og badevannskvalitet"));
+    assert_eq!(first, cached);
+    assert_eq!(first, plain.text());
+}

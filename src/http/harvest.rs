@@ -316,7 +316,7 @@ fn gzipped(rep: &Representation) -> Arc<Vec<u8>> {
     .clone()
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+pub(super) fn accepts_gzip(headers: &HeaderMap) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()

@@ -63,6 +63,22 @@ impl Page<'_> {
         }
     }
 
+    /// The best literal of `p` on `s` in the page's language among `triples` (the record's
+    /// own graph: no store look-up for what the record owns).
+    fn own_literal(&self, triples: &[Triple], s: &NamedNode, p: &str) -> Option<String> {
+        let found: Vec<(String, String)> = triples
+            .iter()
+            .filter(|t| t.subject.as_ref() == s.as_ref().into() && t.predicate.as_str() == p)
+            .filter_map(|t| match &t.object {
+                Term::Literal(l) => {
+                    Some((l.language().unwrap_or("").to_owned(), l.value().to_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        crate::search::pick(&found, self.lang).map(str::to_owned)
+    }
+
     /// The best literal of `p` on `s` in the page's language.
     fn literal(&self, s: &NamedNode, p: &str) -> Result<Option<String>, StorageError> {
         let mut found: Vec<(String, String)> = Vec::new();
@@ -130,20 +146,6 @@ impl Page<'_> {
         Ok(out)
     }
 
-    fn object(&self, s: &NamedNode, p: &str) -> Result<Option<NamedNode>, StorageError> {
-        for q in self.store.public.quads_for_pattern(
-            Some(s.as_ref().into()),
-            Some(iri(p).as_ref()),
-            None,
-            None,
-        ) {
-            if let Term::NamedNode(n) = q?.object {
-                return Ok(Some(n));
-            }
-        }
-        Ok(None)
-    }
-
     /// The page of a public record, or `None` if there is none.
     pub fn record(&self, record: &NamedNode) -> Result<Option<Value>, StorageError> {
         let Some(triples) = crate::harvest::record(self.store, self.base, record)? else {
@@ -174,10 +176,9 @@ impl Page<'_> {
             ("kind_org", "name")
         };
         let title = self.label(record)?;
-        let description = match self.literal(record, &format!("{DCT}description"))? {
-            Some(d) => Some(d),
-            None => self.literal(record, &format!("{SKOS}definition"))?,
-        };
+        let description = self
+            .own_literal(&triples, record, &format!("{DCT}description"))
+            .or_else(|| self.own_literal(&triples, record, &format!("{SKOS}definition")));
         let mut facts: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut order: Vec<String> = Vec::new();
         let mut literals: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -285,26 +286,46 @@ impl Page<'_> {
             let Term::NamedNode(d) = &triple.object else {
                 continue;
             };
+            // What a distribution says is in the record's own graph.
+            let object = |p: String| {
+                triples.iter().find_map(|t| match &t.object {
+                    Term::NamedNode(n)
+                        if t.subject.as_ref() == d.as_ref().into() && t.predicate.as_str() == p =>
+                    {
+                        Some(n)
+                    }
+                    _ => None,
+                })
+            };
             let mut links = Vec::new();
             for (p, key) in [("downloadURL", "download"), ("accessURL", "access")] {
-                if let Some(url) = self.object(d, &format!("{DCAT}{p}"))? {
+                if let Some(url) = object(format!("{DCAT}{p}")) {
                     links.push(json!({ "href": url.as_str(), "text": t(self.lang, key) }));
                 }
             }
-            let format = match self.object(d, &format!("{DCT}format"))? {
-                Some(f) => Some(self.label(&f)?),
+            let format = match object(format!("{DCT}format")) {
+                Some(f) => Some(self.label(f)?),
                 None => None,
             };
-            distributions
-                .push(json!({ "title": self.label(d)?, "format": format, "links": links }));
+            let title = match self.own_literal(&triples, d, &format!("{DCT}title")) {
+                Some(title) => title,
+                None => self.label(d)?,
+            };
+            distributions.push(json!({ "title": title, "format": format, "links": links }));
         }
 
         let mut sections = Vec::new();
         let section = |title: String, items: Vec<Value>| json!({ "title": title, "items": items });
         match kind {
             "kind_dataset" => {
-                if let Some(series) = self.object(record, &format!("{DCAT}inSeries"))? {
-                    let own = self.object(record, &format!("{DCT}publisher"))?;
+                let linked = |p: String| {
+                    own.iter().find_map(|t| match &t.object {
+                        Term::NamedNode(n) if t.predicate.as_str() == p => Some(n.clone()),
+                        _ => None,
+                    })
+                };
+                if let Some(series) = linked(format!("{DCAT}inSeries")) {
+                    let own = linked(format!("{DCT}publisher"));
                     let items = self.followers(&series, own.as_ref())?;
                     sections.push(section(
                         format!(
