@@ -58,6 +58,7 @@ fn main() {
         body_limit: 1 << 20,
     };
     let state = AppState::new(store, config, limits);
+    let pages = state.pages.clone();
     runtime.spawn(samapne::server::serve(
         listener,
         state,
@@ -154,5 +155,11 @@ fn main() {
             find("99%"),
             find("Requests/sec:")
         );
+        if name.starts_with("dataset pages, all") {
+            println!(
+                "  page cache after the walk: {:.1} MB gzipped",
+                pages.bytes() as f64 / 1e6
+            );
+        }
     }
 }

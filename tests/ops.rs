@@ -41,6 +41,17 @@ async fn health_and_metrics() {
     );
     assert!(text.contains("samapne_public_records{class=\"dcat:Catalog\"} 2"));
     assert!(text.contains("samapne_public_records{class=\"dcat:DatasetSeries\"} 4"));
+    let cached = |text: &str| -> usize {
+        text.lines()
+            .find_map(|l| l.strip_prefix("samapne_page_cache_bytes "))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(cached(&text), 0);
+    app.get("/datasets/trondheim-badevann", Some("text/html")).await;
+    let after = cached(&app.get("/metrics", None).await.text());
+    assert!(after > 1000 && after < 20_000, "one gzipped page: {after} bytes");
 }
 
 /// gzip or br only when asked for; never otherwise (harvesters crash on it).

@@ -24,7 +24,13 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse>
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(&facts),
+        state.metrics.render(&facts)
+            + &format!(
+                "# HELP samapne_page_cache_bytes Bytes of gzipped pages cached.\n\
+                 # TYPE samapne_page_cache_bytes gauge\n\
+                 samapne_page_cache_bytes {}\n",
+                state.pages.bytes()
+            ),
     ))
 }
 

@@ -87,6 +87,11 @@ struct Cached {
 const CACHE_BYTES: usize = 96 << 20;
 
 impl PageCache {
+    /// Bytes of the pages cached now (for `/metrics`).
+    pub fn bytes(&self) -> usize {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+
     fn get(&self, generation: u64, key: &str) -> Option<Bytes> {
         let guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
         (guard.generation == generation)
