@@ -346,3 +346,30 @@ pub fn login(store: &Store, name: &str, password: &str) -> Result<Option<Princip
         grants,
     }))
 }
+
+/// The accounts with roles in `org`: (name, roles), by name.
+pub fn people_of(store: &Store, org: &str) -> Result<Vec<(String, Vec<String>)>, StorageError> {
+    let mut people: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for q in store
+        .internal
+        .quads_for_pattern(None, Some(GRANT), None, None)
+    {
+        let q = q?;
+        let (Term::Literal(l), oxigraph::model::GraphName::NamedNode(g)) =
+            (&q.object, &q.graph_name)
+        else {
+            continue;
+        };
+        if let (Some((o, role)), Some(name)) = (
+            l.value().split_once(' '),
+            g.as_str().strip_prefix("urn:samapne:user:"),
+        ) && o == org
+        {
+            people
+                .entry(name.to_owned())
+                .or_default()
+                .push(role.to_owned());
+        }
+    }
+    Ok(people.into_iter().collect())
+}

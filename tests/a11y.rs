@@ -33,6 +33,8 @@ async fn pages_pass_axe_in_chromium() {
         "/manage/942110464",
         "/manage/942110464/datasets/trondheim-bygningsregister",
         "/manage/942110464/datasets/trondheim-gatelys?lang=nn",
+        "login:admin:samapne-demo",
+        "/manage/942110464?lang=en",
     ];
     let mut args = vec![app.base.clone(), shots.display().to_string()];
     args.extend(paths.iter().map(|p| (*p).to_owned()));

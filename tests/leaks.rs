@@ -549,6 +549,107 @@ async fn web_ui_forms() {
         "existing coordinations are listed for the assessment"
     );
 
+    // The steward edits the description as Turtle; a broken one is refused with its line.
+    let page = s
+        .send(
+            "GET",
+            &format!("/manage/{TRONDHEIM}/datasets/fra-skjema"),
+            None,
+        )
+        .await
+        .text();
+    assert!(page.contains("Rediger beskrivelsen") && page.contains("Fra skjema"));
+    let csrf = csrf_of(&page);
+    let edit = format!("/manage/{TRONDHEIM}/datasets/fra-skjema/description");
+    let turtle = format!(
+        "<{BASE}/datasets/fra-skjema> a <http://www.w3.org/ns/dcat#Dataset> ; \
+         <http://purl.org/dc/terms/identifier> \"fra-skjema\" ; \
+         <http://purl.org/dc/terms/title> \"Endret i skjema\"@nb ; \
+         <http://purl.org/dc/terms/description> \"Ny beskrivelse.\"@nb ; \
+         <http://www.w3.org/ns/dcat#theme> <http://publications.europa.eu/resource/authority/data-theme/TRAN> ; \
+         <http://purl.org/dc/terms/publisher> <{BASE}/organizations/{TRONDHEIM}> ."
+    );
+    let r = s
+        .send(
+            "POST",
+            &edit,
+            Some(&format!("csrf={csrf}&turtle={}", enc("<a> <b"))),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    let r = s
+        .send(
+            "POST",
+            &edit,
+            Some(&format!("csrf={csrf}&turtle={}", enc(&turtle))),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let page = s
+        .send(
+            "GET",
+            &format!("/manage/{TRONDHEIM}/datasets/fra-skjema"),
+            None,
+        )
+        .await
+        .text();
+    assert!(page.contains("Endret i skjema"));
+    // Only an admin manages people.
+    let r = s
+        .send(
+            "POST",
+            &format!("/manage/{TRONDHEIM}/people"),
+            Some(&format!(
+                "csrf={csrf}&name=x&password=langtpassord&roles=legal"
+            )),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let mut a = Browser {
+        app: &app,
+        cookies: Vec::new(),
+    };
+    let csrf = csrf_of(&a.send("GET", "/login", None).await.text());
+    a.send(
+        "POST",
+        "/login",
+        Some(&format!("csrf={csrf}&name=admin&password=samapne-demo")),
+    )
+    .await;
+    let csrf = csrf_of(
+        &a.send("GET", &format!("/manage/{TRONDHEIM}"), None)
+            .await
+            .text(),
+    );
+    let r = a
+        .send(
+            "POST",
+            &format!("/manage/{TRONDHEIM}/people"),
+            Some(&format!(
+                "csrf={csrf}&name=ny-jurist&password=langtpassord&roles=legal&roles=employee"
+            )),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    let html = a
+        .send("GET", &format!("/manage/{TRONDHEIM}"), None)
+        .await
+        .text();
+    assert!(html.contains("ny-jurist: legal, employee"), "{html}");
+    let mut n = Browser {
+        app: &app,
+        cookies: Vec::new(),
+    };
+    let csrf = csrf_of(&n.send("GET", "/login", None).await.text());
+    let r = n
+        .send(
+            "POST",
+            "/login",
+            Some(&format!("csrf={csrf}&name=ny-jurist&password=langtpassord")),
+        )
+        .await;
+    assert_eq!(r.header("location"), "/manage");
+
     // Guessing is throttled: after five wrong passwords even the right one waits.
     let mut g = Browser {
         app: &app,

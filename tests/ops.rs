@@ -49,9 +49,13 @@ async fn health_and_metrics() {
             .unwrap()
     };
     assert_eq!(cached(&text), 0);
-    app.get("/datasets/trondheim-badevann", Some("text/html")).await;
+    app.get("/datasets/trondheim-badevann", Some("text/html"))
+        .await;
     let after = cached(&app.get("/metrics", None).await.text());
-    assert!(after > 1000 && after < 20_000, "one gzipped page: {after} bytes");
+    assert!(
+        after > 1000 && after < 20_000,
+        "one gzipped page: {after} bytes"
+    );
 }
 
 /// gzip or br only when asked for; never otherwise (harvesters crash on it).

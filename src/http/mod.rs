@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/manage", get(ui::manage_home))
         .route("/manage/{orgnr}", get(ui::manage))
         .route("/manage/{orgnr}/data-sources", post(ui::manage_source))
+        .route("/manage/{orgnr}/people", post(ui::manage_people))
         .route("/manage/{orgnr}/datasets", post(ui::manage_register))
         .route("/manage/{orgnr}/datasets/{id}", get(ui::manage_dataset))
         .route(

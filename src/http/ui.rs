@@ -302,10 +302,11 @@ pub async fn manage(
             overview::entries(&store, &base, &o)?,
             needs::of_org(&store, &o)?,
             inventory::list(&store, &o)?,
+            auth::people_of(&store, &o)?,
         ))
     })
     .await;
-    let (entries, needs, sources) = match loaded {
+    let (entries, needs, sources, people) = match loaded {
         Ok(Ok(x)) => x,
         Ok(Err(e)) => return e.into_response(),
         Err(e) => return AppError::from(e).into_response(),
@@ -371,6 +372,7 @@ pub async fn manage(
         "user": s.principal.name, "org": org, "orgs": s.principal.orgs(), "csrf": s.csrf,
         "filters": filters, "entries": rows, "backlog": backlog, "needs": needs, "sources": sources,
         "steward": s.principal.may("data-steward", &org), "extractions": inventory::EXTRACTIONS,
+        "admin": s.principal.is_admin(), "people": people, "roles": auth::ROLES,
         "themes": themes,
     });
     page("manage.html", lang, &uri, data)
@@ -608,6 +610,7 @@ pub async fn manage_dataset(
         "iri": d.iri.as_str(), "public_href": d.iri.as_str().strip_prefix(&state.config.base_url).unwrap_or("/"),
         "published": d.public, "facts": facts, "history": history,
         "steps": step_forms(lang, &s.principal, &org, p.state, &sources, &p.sources),
+        "edit": s.principal.may("data-steward", &org).then(|| turtle(&d.description)),
         // The report: existing coordinations are checked when a dataset is assessed.
         "coordinations": if p.state <= Lc::Prioritised { coordinations } else { Vec::new() },
     });
@@ -631,6 +634,9 @@ pub async fn manage_step(
     let form = Form::parse(&body);
     if let Err(e) = check_csrf(Some(&s), &headers, &form) {
         return error_page(lang, &uri, &back, e);
+    }
+    if step == "description" {
+        return edit_description(&state, s.principal, &id, &form, lang, &uri, &back).await;
     }
     let text = |k: &str| form.get(k).filter(|v| !v.trim().is_empty());
     let json = match step.as_str() {
@@ -787,4 +793,103 @@ pub fn public_needs(lang: &str, needs: &[needs::Need], entries: &[overview::Entr
                     "description": n.description, "dataset_title": title })
         })
         .collect()
+}
+
+/// A description as Turtle with our prefixes, for the edit form.
+fn turtle(triples: &[Triple]) -> String {
+    let mut ser =
+        crate::views::rdf::serializer(oxigraph::io::RdfFormat::Turtle).for_writer(Vec::new());
+    for t in triples {
+        if ser.serialize_triple(t).is_err() {
+            return String::new();
+        }
+    }
+    ser.finish()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
+/// The steward's edit of a description (Turtle), written as a `PUT` would be.
+async fn edit_description(
+    state: &AppState,
+    who: Principal,
+    id: &str,
+    form: &Form,
+    lang: &'static str,
+    uri: &Uri,
+    back: &str,
+) -> Response {
+    let base = state.config.base_url.clone();
+    let iri = match write::record_iri(&base, Kind::Dataset, id) {
+        Ok(i) => i,
+        Err(e) => return error_page(lang, uri, back, e.into()),
+    };
+    let text = form.get("turtle").unwrap_or_default().to_owned();
+    let store = state.store.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let triples = crate::import::parse(
+            text.as_bytes(),
+            oxigraph::io::RdfFormat::Turtle,
+            iri.as_str(),
+            "the form",
+            || text.clone(),
+        )
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        write::put(&store, &base, &who, Kind::Dataset, &iri, triples, lang).map_err(AppError::from)
+    })
+    .await
+    .map_err(AppError::from)
+    .and_then(|r| r);
+    match done {
+        Ok(_) => redirect(back),
+        Err(e) => error_page(lang, uri, back, e),
+    }
+}
+
+/// `POST /manage/{orgnr}/people`: an admin creates an account or gives one more roles here.
+pub async fn manage_people(
+    State(state): State<AppState>,
+    Path(org): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = language(&uri, &headers);
+    let back = format!("/manage/{org}");
+    let s = match member(&state, &headers, Some(&org), lang, &uri) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let form = Form::parse(&body);
+    if let Err(e) = check_csrf(Some(&s), &headers, &form) {
+        return error_page(lang, &uri, &back, e);
+    }
+    if !s.principal.is_admin() {
+        let e = AppError::Forbidden("only an admin manages people".into());
+        return error_page(lang, &uri, &back, e);
+    }
+    let name = form.get("name").unwrap_or_default().trim().to_owned();
+    let password = form.get("password").unwrap_or_default().to_owned();
+    let roles = form.all("roles");
+    let store = state.store.clone();
+    let o = org.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        if password.is_empty() {
+            return auth::grant(&store, &name, &o, &roles);
+        }
+        if password.chars().count() < 8 {
+            return Err(auth::UserError::WeakPassword);
+        }
+        let hash = auth::hash_password(&password)?;
+        auth::create_user(&store, &name, &hash, &o, &roles)
+    })
+    .await;
+    match done {
+        Ok(Ok(())) => redirect(&back),
+        Ok(Err(auth::UserError::Token(auth::TokenError::Storage(e)))) => {
+            AppError::from(e).into_response()
+        }
+        Ok(Err(e)) => error_page(lang, &uri, &back, AppError::Unprocessable(e.to_string())),
+        Err(e) => AppError::from(e).into_response(),
+    }
 }

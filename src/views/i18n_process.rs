@@ -284,6 +284,31 @@ pub const TEXTS: &[(&str, &str, &str, &str)] = &[
     ),
     ("theme", "EU-tema", "EU-tema", "EU theme"),
     (
+        "edit_description",
+        "Rediger beskrivelsen",
+        "Rediger skildringa",
+        "Edit the description",
+    ),
+    (
+        "edit_description_hint",
+        "Beskrivelsen i Turtle (DCAT-AP-NO); den kontrolleres med SHACL når du lagrer.",
+        "Skildringa i Turtle (DCAT-AP-NO); ho blir kontrollert med SHACL når du lagrar.",
+        "The description in Turtle (DCAT-AP-NO); it is checked with SHACL when you save.",
+    ),
+    (
+        "people",
+        "Personer og roller",
+        "Personar og roller",
+        "People and roles",
+    ),
+    (
+        "new_password",
+        "Passord (bare for en ny bruker, minst 8 tegn)",
+        "Passord (berre for ein ny brukar, minst 8 teikn)",
+        "Password (new users only, at least 8 characters)",
+    ),
+    ("roles", "Roller", "Roller", "Roles"),
+    (
         "check_coordinations",
         "Finnes det et samordnet datasett?",
         "Finst det eit samordna datasett?",
