@@ -83,6 +83,11 @@ fn main() {
         ("one dataset page (HTML)", dataset.to_owned(), html),
         ("dataset (Turtle)", dataset.to_owned(), "text/turtle"),
         (
+            "open overview, 200 datasets (Turtle)",
+            "/catalogs/900000000/overview".to_owned(),
+            "text/turtle",
+        ),
+        (
             "search with facets (JSON)",
             "/search?q=barnehage".to_owned(),
             "application/json",

@@ -26,7 +26,34 @@ pub struct Params {
     organisation: Option<String>,
 }
 
-/// `GET /catalogs/{orgnr}/overview`.
+/// What the open overview shows of organisation `org`, or `None` if there is no such
+/// organisation.
+struct Open {
+    name: String,
+    entries: Vec<overview::Entry>,
+    needs: Vec<needs::Need>,
+}
+
+fn open(
+    store: &crate::store::Store,
+    base: &str,
+    org: &str,
+    lang: &str,
+) -> Result<Option<Open>, AppError> {
+    let organisation = NamedNode::new_unchecked(format!("{base}/organizations/{org}"));
+    let known = store.public.contains_named_graph(organisation.as_ref())?;
+    let entries = overview::entries(store, base, org)?;
+    if !known && entries.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Open {
+        name: super::ui::label_of(store, organisation.as_str(), lang),
+        entries,
+        needs: needs::of_org(store, org)?,
+    }))
+}
+
+/// `GET /catalogs/{orgnr}/overview`: HTML (cached until the store changes) or RDF.
 pub async fn open_overview(
     State(state): State<AppState>,
     Path(org): Path<String>,
@@ -34,41 +61,28 @@ pub async fn open_overview(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let lang = language(&uri, &headers);
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let html = match q.format.as_deref() {
         Some(f) => f.eq_ignore_ascii_case("html"),
         None => conneg::prefers_html(accept, RDF_FORMATS),
     };
-    let format = if html {
-        None
-    } else {
-        Some(conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?)
-    };
+    let missing =
+        || AppError::NotFound(format!("there is no organisation {org} in this catalogue"));
+    let link = super::pages::alternates_header(uri.path());
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let o = org.clone();
-    let (known, name, entries, needs) = tokio::task::spawn_blocking(move || {
-        let organisation = NamedNode::new_unchecked(format!("{base}/organizations/{o}"));
-        Ok::<_, AppError>((
-            store.public.contains_named_graph(organisation.as_ref())?,
-            super::ui::label_of(&store, organisation.as_str(), lang),
-            overview::entries(&store, &base, &o)?,
-            needs::of_org(&store, &o)?,
-        ))
-    })
-    .await??;
-    if !known && entries.is_empty() {
-        return Err(AppError::NotFound(format!(
-            "there is no organisation {org} in this catalogue"
-        )));
-    }
-    let base = &state.config.base_url;
-    let path = uri.path().to_owned();
-    let link = super::pages::alternates_header(&path);
-    if let Some(format) = format {
-        let triples = overview::open_triples(base, &org, &entries);
-        let body = super::records::serialize(&triples, format, base)?;
+    if !html {
+        let format = conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?;
+        let triples = tokio::task::spawn_blocking(move || {
+            Ok::<_, AppError>(
+                open(&store, &base, &o, "nb")?
+                    .map(|open| overview::open_triples(&base, &o, &open.entries)),
+            )
+        })
+        .await??
+        .ok_or_else(missing)?;
+        let body = super::records::serialize(&triples, format, &state.config.base_url)?;
         return Ok((
             [
                 (header::CONTENT_TYPE, format.content_type().to_owned()),
@@ -79,24 +93,33 @@ pub async fn open_overview(
         )
             .into_response());
     }
-    let rows: Vec<_> = entries
-        .iter()
-        .map(|e| {
-            let public = e.public_view();
-            let mut v = labelled(lang, &public);
-            v["href"] = json!(e.iri.strip_prefix(base.as_str()).unwrap_or("/"));
-            v["interest_href"] = json!(format!("/datasets/{}/interest", e.id));
-            v
-        })
-        .collect();
-    let data = json!({
-        "title": format!("{} – {name}", t(lang, "open_overview")),
-        "entries": rows,
-        "needs": public_needs(lang, &needs, &entries),
-        "need_href": format!("/needs/new?organisation={org}"),
-        "alternates": crate::views::pages::alternates(&path),
-    });
-    let mut r = page("overview.html", lang, &uri, data);
+    let page = super::pages::cached_page(&state, &uri, &headers, move |lang, path| {
+        let Some(open) = open(&store, &base, &o, lang)? else {
+            return Ok(None);
+        };
+        let rows: Vec<_> = open
+            .entries
+            .iter()
+            .map(|e| {
+                let mut v = labelled(lang, &e.public_view());
+                v["href"] = json!(e.iri.strip_prefix(base.as_str()).unwrap_or("/"));
+                v["interest_href"] = json!(format!("/datasets/{}/interest", e.id));
+                v
+            })
+            .collect();
+        let data = json!({
+            "title": format!("{} – {}", t(lang, "open_overview"), open.name),
+            "entries": rows,
+            "needs": public_needs(lang, &open.needs, &open.entries),
+            "need_href": format!("/needs/new?organisation={o}"),
+            "alternates": crate::views::pages::alternates(path.split('?').next().unwrap_or("/")),
+        });
+        crate::views::html::render("overview.html", lang, &path, data)
+            .map(Some)
+            .map_err(AppError::Internal)
+    })
+    .await?;
+    let mut r = page.ok_or_else(missing)?;
     if let Ok(v) = axum::http::HeaderValue::from_str(&link) {
         r.headers_mut().insert(header::LINK, v);
     }

@@ -164,7 +164,7 @@ fn cached_response(page: &Bytes, headers: &HeaderMap) -> Response {
 
 /// A page from the cache, or rendered by `build(lang, path)` (on a blocking thread) and cached
 /// until the store changes. `None` from `build`: there is no such page.
-async fn cached_page(
+pub(super) async fn cached_page(
     state: &AppState,
     uri: &Uri,
     headers: &HeaderMap,
