@@ -490,3 +490,41 @@ async fn role_matrix() {
     }
     assert_eq!(table.len(), MATRIX.len() * roles.len());
 }
+
+/// A dataset imported with its publisher named by the Enhetsregisteret IRI belongs to that
+/// organisation number: its people may take it through the process.
+#[tokio::test]
+async fn imported_publishers_by_their_number() {
+    let app = TestApp::demo();
+    let file = app.dir.path().join("brreg.ttl");
+    std::fs::write(
+        &file,
+        format!(
+            r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+<https://data.brreg.no/enhetsregisteret/api/enheter/{TRONDHEIM}> a foaf:Agent ;
+  foaf:name "Trondheim kommune"@nb ; dct:identifier "{TRONDHEIM}" .
+<{BASE}/datasets/importert-brreg> a dcat:Dataset ; dct:identifier "importert-brreg" ;
+  dct:title "Importert med brreg-utgiver"@nb ; dct:description "Fra en gammel katalog."@nb ;
+  dct:publisher <https://data.brreg.no/enhetsregisteret/api/enheter/{TRONDHEIM}> ;
+  dcat:theme <http://publications.europa.eu/resource/authority/data-theme/GOVE> .
+"#
+        ),
+    )
+    .unwrap();
+    samapne::import::import_files(app.store(), &[&file], BASE, false).unwrap();
+    let it = token(&app, TRONDHEIM, &["it"]);
+    let r = step(&app, Some(&it), "importert-brreg", "withdraw", "").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["organisation"], TRONDHEIM);
+    let bodo_it = token(&app, BODO, &["it"]);
+    refused(
+        &app,
+        &bodo_it,
+        "importert-brreg",
+        "assessment",
+        ASSESS_GREEN,
+        403,
+    )
+    .await;
+}

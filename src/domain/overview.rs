@@ -162,11 +162,28 @@ pub fn entry(
     base_url: &str,
     iri: &NamedNode,
 ) -> Result<Option<Entry>, StorageError> {
-    let Some(d) = process::read(store, base_url, iri)? else {
+    let Some(status) = process::status(store, base_url, iri)? else {
         return Ok(None);
     };
+    // Only what the overview shows is looked up, never the whole description.
+    let holder = if status.public {
+        &store.public
+    } else {
+        &store.internal
+    };
     let (interest, needs) = super::needs::counts(store, iri)?;
-    let p = &d.process;
+    let p = &status.process;
+    let title_predicate = NamedNode::new_unchecked(format!("{DCT}title"));
+    let series_predicate = NamedNode::new_unchecked(format!("{DCAT}inSeries"));
+    let titles = process::objects(holder, iri, title_predicate.as_ref())?;
+    let mut coordination = None;
+    for series in process::objects(holder, iri, series_predicate.as_ref())? {
+        if let Term::NamedNode(series) = series
+            && store.public.contains_named_graph(series.as_ref())?
+        {
+            coordination = Some(series.into_string());
+        }
+    }
     Ok(Some(Entry {
         id: iri
             .as_str()
@@ -174,15 +191,15 @@ pub fn entry(
             .next()
             .unwrap_or_default()
             .to_owned(),
-        title: title(iri, &d.description),
+        title: title(iri, &titles),
         state: p.state.name(),
         light: p.light.map(Light::name),
         proposed_priority: p.proposed_priority,
         priority: p.priority,
         interest,
         needs,
-        coordination: coordination(store, iri, &d.description)?,
-        published: d.public,
+        coordination,
+        published: status.public,
         sources: p.sources.clone(),
         licence: p.licence.clone(),
         business_model: p.business_model.clone(),
@@ -194,14 +211,10 @@ pub fn entry(
 }
 
 /// The dataset's title, Norwegian Bokmål first.
-fn title(iri: &NamedNode, description: &[Triple]) -> String {
-    let titles: Vec<&Literal> = description
+fn title(iri: &NamedNode, titles: &[Term]) -> String {
+    let titles: Vec<&Literal> = titles
         .iter()
-        .filter(|t| {
-            t.subject.as_ref() == iri.as_ref().into()
-                && t.predicate.as_str() == format!("{DCT}title")
-        })
-        .filter_map(|t| match &t.object {
+        .filter_map(|t| match t {
             Term::Literal(l) => Some(l),
             _ => None,
         })
@@ -211,24 +224,6 @@ fn title(iri: &NamedNode, description: &[Triple]) -> String {
         .find_map(|lang| titles.iter().find(|l| l.language() == Some(lang)))
         .or(titles.first())
         .map_or_else(|| iri.as_str().to_owned(), |l| l.value().to_owned())
-}
-
-/// The public coordination the dataset is in (`dcat:inSeries`).
-fn coordination(
-    store: &Store,
-    iri: &NamedNode,
-    description: &[Triple],
-) -> Result<Option<String>, StorageError> {
-    for t in description {
-        if t.subject.as_ref() == iri.as_ref().into()
-            && t.predicate.as_str() == format!("{DCAT}inSeries")
-            && let Term::NamedNode(series) = &t.object
-            && store.public.contains_named_graph(series.as_ref())?
-        {
-            return Ok(Some(series.as_str().to_owned()));
-        }
-    }
-    Ok(None)
 }
 
 /// Filters of the internal overview; `None` matches everything.

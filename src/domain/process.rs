@@ -12,7 +12,9 @@ use crate::auth::{Principal, now_utc};
 use crate::records::Partition;
 use crate::store::{GraphWrite, Store, draft_report_graph};
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple,
+};
 use oxigraph::store::StorageError;
 use rand::RngCore;
 use std::collections::BTreeMap;
@@ -279,60 +281,137 @@ fn graph_triples(
         .collect()
 }
 
-/// Reads the dataset `iri`: its process record, or one derived from where its description is
-/// (an imported public dataset is published; an imported draft is registered).
+/// The objects of `iri`'s `predicate` in `iri`'s own graph of `store` (an index look-up, not a
+/// read of the whole description).
+pub fn objects(
+    store: &oxigraph::store::Store,
+    iri: &NamedNode,
+    predicate: NamedNodeRef<'_>,
+) -> Result<Vec<Term>, StorageError> {
+    store
+        .quads_for_pattern(
+            Some(iri.as_ref().into()),
+            Some(predicate),
+            None,
+            Some(GraphNameRef::NamedNode(iri.as_ref())),
+        )
+        .map(|q| q.map(|q| q.object))
+        .collect()
+}
+
+/// The organisation number of a publisher: ours (`{base}/organizations/{orgnr}`), or one an
+/// imported catalogue names by another IRI with the number as its `dct:identifier`.
+fn orgnr_of_publisher(
+    store: &Store,
+    base_url: &str,
+    publisher: &NamedNode,
+) -> Result<Option<String>, StorageError> {
+    if let Some(o) = orgnr_of(base_url, publisher) {
+        return Ok(Some(o.to_owned()));
+    }
+    let identifier = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/identifier");
+    for q in store.public.quads_for_pattern(
+        Some(publisher.as_ref().into()),
+        Some(identifier),
+        None,
+        None,
+    ) {
+        if let Term::Literal(l) = q?.object
+            && l.value().len() == 9
+            && l.value().bytes().all(|b| b.is_ascii_digit())
+        {
+            return Ok(Some(l.value().to_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// Where a dataset is in the process and whether it is public, without its description.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub process: Process,
+    pub public: bool,
+    /// The process record was written (not derived from an imported description).
+    pub recorded: bool,
+}
+
+/// The status of the dataset `iri`: its process record, or one derived from where its
+/// description is (an imported public dataset is published; an imported draft is registered).
+pub fn status(
+    store: &Store,
+    base_url: &str,
+    iri: &NamedNode,
+) -> Result<Option<Status>, StorageError> {
+    let typed = |s: &oxigraph::store::Store| {
+        s.contains(oxigraph::model::QuadRef::new(
+            iri,
+            rdf::TYPE,
+            Kind::Dataset.class(),
+            GraphNameRef::NamedNode(iri.as_ref()),
+        ))
+    };
+    let public = typed(&store.public)?;
+    let recorded = Process::from_triples(&graph_triples(&store.internal, &process_graph(iri))?);
+    if let Some(process) = recorded {
+        return Ok(Some(Status {
+            process,
+            public,
+            recorded: true,
+        }));
+    }
+    let holder = if public {
+        &store.public
+    } else if typed(&store.internal)? {
+        &store.internal
+    } else {
+        return Ok(None);
+    };
+    let mut org = String::new();
+    for t in objects(holder, iri, DCT_PUBLISHER)? {
+        if let Term::NamedNode(p) = t
+            && let Some(o) = orgnr_of_publisher(store, base_url, &p)?
+        {
+            org = o;
+        }
+    }
+    let state = if public {
+        State::Published
+    } else {
+        State::Registered
+    };
+    let mut process = Process::new(state, &org);
+    let access = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/accessRights");
+    process.light = objects(holder, iri, access)?.iter().find_map(|t| match t {
+        Term::NamedNode(n) => Light::from_access_right(n.as_str()),
+        _ => None,
+    });
+    Ok(Some(Status {
+        process,
+        public,
+        recorded: false,
+    }))
+}
+
+/// Reads the dataset `iri`: its status and its description.
 pub fn read(
     store: &Store,
     base_url: &str,
     iri: &NamedNode,
 ) -> Result<Option<Dataset>, StorageError> {
-    let public = graph_triples(&store.public, iri)?;
-    let internal = graph_triples(&store.internal, iri)?;
-    let is_public = !public.is_empty();
-    let description = if is_public { public } else { internal };
-    let recorded = Process::from_triples(&graph_triples(&store.internal, &process_graph(iri))?);
-    let is_dataset = description.iter().any(|t| {
-        t.subject.as_ref() == iri.as_ref().into()
-            && t.predicate == rdf::TYPE
-            && t.object == Kind::Dataset.class().into()
-    });
-    let process = match recorded.clone() {
-        Some(p) => p,
-        None if is_dataset => {
-            let org = description
-                .iter()
-                .find(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == DCT_PUBLISHER)
-                .and_then(|t| match &t.object {
-                    Term::NamedNode(n) => orgnr_of(base_url, n).map(str::to_owned),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            let state = if is_public {
-                State::Published
-            } else {
-                State::Registered
-            };
-            let mut p = Process::new(state, &org);
-            p.light = description
-                .iter()
-                .find(|t| {
-                    t.subject.as_ref() == iri.as_ref().into()
-                        && t.predicate.as_str() == "http://purl.org/dc/terms/accessRights"
-                })
-                .and_then(|t| match &t.object {
-                    Term::NamedNode(n) => Light::from_access_right(n.as_str()),
-                    _ => None,
-                });
-            p
-        }
-        None => return Ok(None),
+    let Some(status) = status(store, base_url, iri)? else {
+        return Ok(None);
+    };
+    let holder = if status.public {
+        &store.public
+    } else {
+        &store.internal
     };
     Ok(Some(Dataset {
         iri: iri.clone(),
-        process,
-        description,
-        public: is_public,
-        recorded: recorded.is_some(),
+        description: graph_triples(holder, iri)?,
+        process: status.process,
+        public: status.public,
+        recorded: status.recorded,
     }))
 }
 
