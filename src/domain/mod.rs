@@ -3,6 +3,7 @@ pub mod inventory;
 pub mod needs;
 pub mod overview;
 pub mod process;
+pub mod steps;
 pub mod write;
 
 use oxigraph::model::NamedNodeRef;

@@ -2,6 +2,7 @@
 mod api;
 pub mod harvest;
 mod ldes;
+mod manage;
 mod ops;
 mod overview;
 pub mod pages;
@@ -59,15 +60,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/login", get(ui::login_form).post(ui::login))
         .route("/logout", post(ui::logout))
-        .route("/manage", get(ui::manage_home))
-        .route("/manage/{orgnr}", get(ui::manage))
-        .route("/manage/{orgnr}/data-sources", post(ui::manage_source))
-        .route("/manage/{orgnr}/people", post(ui::manage_people))
-        .route("/manage/{orgnr}/datasets", post(ui::manage_register))
-        .route("/manage/{orgnr}/datasets/{id}", get(ui::manage_dataset))
+        .route("/manage", get(manage::manage_home))
+        .route("/manage/{orgnr}", get(manage::manage))
+        .route("/manage/{orgnr}/data-sources", post(manage::manage_source))
+        .route("/manage/{orgnr}/people", post(manage::manage_people))
+        .route("/manage/{orgnr}/datasets", post(manage::manage_register))
+        .route("/manage/{orgnr}/datasets/{id}", get(manage::manage_dataset))
         .route(
             "/manage/{orgnr}/datasets/{id}/{step}",
-            post(ui::manage_step),
+            post(manage::manage_step),
         )
         // Search (HTML for browsers, JSON otherwise)
         .route("/search", get(search::search))
