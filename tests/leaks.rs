@@ -281,6 +281,9 @@ async fn nothing_internal_leaks() {
         check(&format!("search JSON for {q}"), &r);
     }
     assert!(checked > 500, "{checked} responses checked");
+    println!(
+        "leak test: {places} internal places, {pages} public pages crawled, {checked} responses searched"
+    );
 
     // The open overview shows the registered datasets, without their internal fields.
     let overview = app
