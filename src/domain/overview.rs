@@ -335,5 +335,14 @@ pub fn open_triples(base_url: &str, org: &str, entries: &[Entry]) -> Vec<Triple>
             ));
         }
     }
+    // Sorted: grouped by subject in Turtle, and the same bytes for the same overview.
+    t.sort_by_cached_key(|t| {
+        (
+            t.subject.to_string(),
+            t.predicate.to_string(),
+            t.object.to_string(),
+        )
+    });
+    t.dedup();
     t
 }
