@@ -339,6 +339,20 @@ impl Browser<'_> {
     }
 }
 
+impl<'a> Browser<'a> {
+    /// A fresh browser that has logged in through the form; the login's answer.
+    async fn logged_in(app: &'a TestApp, name: &str, password: &str) -> (Self, Reply) {
+        let mut b = Browser {
+            app,
+            cookies: Vec::new(),
+        };
+        let csrf = csrf_of(&b.send("GET", "/login", None).await.text());
+        let form = format!("csrf={csrf}&name={name}&password={password}");
+        let r = b.send("POST", "/login", Some(&form)).await;
+        (b, r)
+    }
+}
+
 fn csrf_of(html: &str) -> String {
     html.split("name=\"csrf\" value=\"")
         .nth(1)
@@ -496,19 +510,7 @@ async fn web_ui_forms() {
     );
 
     // A steward registers a dataset through the form; it is registered, not public.
-    let mut s = Browser {
-        app: &app,
-        cookies: Vec::new(),
-    };
-    let csrf = csrf_of(&s.send("GET", "/login", None).await.text());
-    s.send(
-        "POST",
-        "/login",
-        Some(&format!(
-            "csrf={csrf}&name=trondheim-forvalter&password=samapne-demo"
-        )),
-    )
-    .await;
+    let (mut s, _) = Browser::logged_in(&app, "trondheim-forvalter", "samapne-demo").await;
     let csrf = csrf_of(
         &s.send("GET", &format!("/manage/{TRONDHEIM}"), None)
             .await
@@ -608,17 +610,7 @@ async fn web_ui_forms() {
         )
         .await;
     assert_eq!(r.status, 403);
-    let mut a = Browser {
-        app: &app,
-        cookies: Vec::new(),
-    };
-    let csrf = csrf_of(&a.send("GET", "/login", None).await.text());
-    a.send(
-        "POST",
-        "/login",
-        Some(&format!("csrf={csrf}&name=admin&password=samapne-demo")),
-    )
-    .await;
+    let (mut a, _) = Browser::logged_in(&app, "admin", "samapne-demo").await;
     let csrf = csrf_of(
         &a.send("GET", &format!("/manage/{TRONDHEIM}"), None)
             .await
@@ -639,18 +631,7 @@ async fn web_ui_forms() {
         .await
         .text();
     assert!(html.contains("ny-jurist: legal, employee"), "{html}");
-    let mut n = Browser {
-        app: &app,
-        cookies: Vec::new(),
-    };
-    let csrf = csrf_of(&n.send("GET", "/login", None).await.text());
-    let r = n
-        .send(
-            "POST",
-            "/login",
-            Some(&format!("csrf={csrf}&name=ny-jurist&password=langtpassord")),
-        )
-        .await;
+    let (_, r) = Browser::logged_in(&app, "ny-jurist", "langtpassord").await;
     assert_eq!(r.header("location"), "/manage");
 
     // Guessing is throttled: after five wrong passwords even the right one waits.

@@ -5,7 +5,7 @@ use super::write::WriteError;
 use crate::auth::{Principal, now_utc};
 use crate::store::{GraphWrite, Store};
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{GraphName, Literal, NamedNode, Term, Triple};
+use oxigraph::model::{Literal, NamedNode, Triple};
 use oxigraph::store::StorageError;
 use std::collections::BTreeSet;
 
@@ -92,19 +92,7 @@ pub fn put(store: &Store, who: &Principal, org: &str, src: DataSource) -> Result
 /// The data sources of `org`, by id.
 pub fn list(store: &Store, org: &str) -> Result<Vec<DataSource>, StorageError> {
     let mut out = Vec::new();
-    for q in store.internal.quads_for_pattern(
-        None,
-        Some(ns("organisation").as_ref()),
-        Some(Literal::new_simple_literal(org).as_ref().into()),
-        None,
-    ) {
-        let q = q?;
-        let GraphName::NamedNode(g) = &q.graph_name else {
-            continue;
-        };
-        if !g.as_str().starts_with(PREFIX) {
-            continue;
-        }
+    for (_, values) in super::internal_records(store, PREFIX, org)? {
         let mut src = DataSource {
             id: String::new(),
             title: String::new(),
@@ -112,19 +100,13 @@ pub fn list(store: &Store, org: &str) -> Result<Vec<DataSource>, StorageError> {
             extraction: String::new(),
             description: None,
         };
-        for t in store
-            .internal
-            .quads_for_pattern(None, None, None, Some(g.as_ref().into()))
-        {
-            let t = t?;
-            let Term::Literal(l) = t.object else { continue };
-            let v = l.value().to_owned();
-            match t.predicate.as_str().rsplit(['#', '/']).next() {
-                Some("sourceId") => src.id = v,
-                Some("title") => src.title = v,
-                Some("vendor") => src.vendor = Some(v),
-                Some("extractionMethod") => src.extraction = v,
-                Some("description") => src.description = Some(v),
+        for (property, v) in values {
+            match property.as_str() {
+                "sourceId" => src.id = v,
+                "title" => src.title = v,
+                "vendor" => src.vendor = Some(v),
+                "extractionMethod" => src.extraction = v,
+                "description" => src.description = Some(v),
                 _ => {}
             }
         }

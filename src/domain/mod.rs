@@ -6,7 +6,7 @@ pub mod process;
 pub mod steps;
 pub mod write;
 
-use oxigraph::model::NamedNodeRef;
+use oxigraph::model::{NamedNode, NamedNodeRef};
 
 pub const DCAT_DATASET: NamedNodeRef<'_> =
     NamedNodeRef::new_unchecked("http://www.w3.org/ns/dcat#dataset");
@@ -101,4 +101,53 @@ impl Kind {
             Self::Concept | Self::Model | Self::Coordination => None,
         }
     }
+}
+
+/// An internal record read back: its graph and its (property's local name, value) pairs.
+pub(crate) type InternalRecord = (NamedNode, Vec<(String, String)>);
+
+/// The small internal records of organisation `org` whose graph names start with `prefix`
+/// (data sources, needs): each graph's name and its (property's local name, value) pairs.
+pub(crate) fn internal_records(
+    store: &crate::store::Store,
+    prefix: &str,
+    org: &str,
+) -> Result<Vec<InternalRecord>, oxigraph::store::StorageError> {
+    use oxigraph::model::{GraphName, Literal, Term};
+    let organisation = NamedNode::new_unchecked(format!("{}organisation", process::NS));
+    let mut out = Vec::new();
+    for q in store.internal.quads_for_pattern(
+        None,
+        Some(organisation.as_ref()),
+        Some(Literal::new_simple_literal(org).as_ref().into()),
+        None,
+    ) {
+        let GraphName::NamedNode(g) = q?.graph_name else {
+            continue;
+        };
+        if !g.as_str().starts_with(prefix) {
+            continue;
+        }
+        let mut values = Vec::new();
+        for t in store
+            .internal
+            .quads_for_pattern(None, None, None, Some(g.as_ref().into()))
+        {
+            let t = t?;
+            let value = match t.object {
+                Term::Literal(l) => l.value().to_owned(),
+                Term::NamedNode(n) => n.into_string(),
+                _ => continue,
+            };
+            let local = t
+                .predicate
+                .as_str()
+                .rsplit(['#', '/'])
+                .next()
+                .unwrap_or_default();
+            values.push((local.to_owned(), value));
+        }
+        out.push((g, values));
+    }
+    Ok(out)
 }

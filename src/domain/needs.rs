@@ -6,7 +6,7 @@ use super::write::WriteError;
 use crate::auth::now_utc;
 use crate::store::{GraphWrite, Store};
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{GraphName, Literal, NamedNode, Term, Triple};
+use oxigraph::model::{GraphName, Literal, NamedNode, Triple};
 use oxigraph::store::StorageError;
 use rand::RngCore;
 
@@ -213,20 +213,9 @@ pub fn counts(store: &Store, dataset: &NamedNode) -> Result<(usize, usize), Stor
 /// The needs concerning `org`, newest first, with contacts (callers strip them for the public).
 pub fn of_org(store: &Store, org: &str) -> Result<Vec<Need>, StorageError> {
     let mut out = Vec::new();
-    for q in store.internal.quads_for_pattern(
-        None,
-        Some(ns("organisation").as_ref()),
-        Some(Literal::new_simple_literal(org).as_ref().into()),
-        None,
-    ) {
-        let GraphName::NamedNode(g) = q?.graph_name else {
-            continue;
-        };
-        let Some(id) = g.as_str().strip_prefix(NEED_PREFIX) else {
-            continue;
-        };
+    for (g, values) in super::internal_records(store, NEED_PREFIX, org)? {
         let mut need = Need {
-            id: id.to_owned(),
+            id: g.as_str().trim_start_matches(NEED_PREFIX).to_owned(),
             kind: String::new(),
             description: String::new(),
             dataset: None,
@@ -234,22 +223,13 @@ pub fn of_org(store: &Store, org: &str) -> Result<Vec<Need>, StorageError> {
             created: String::new(),
             contact: None,
         };
-        for t in store
-            .internal
-            .quads_for_pattern(None, None, None, Some(g.as_ref().into()))
-        {
-            let t = t?;
-            let value = match &t.object {
-                Term::Literal(l) => l.value().to_owned(),
-                Term::NamedNode(n) => n.as_str().to_owned(),
-                _ => continue,
-            };
-            match t.predicate.as_str().rsplit(['#', '/']).next() {
-                Some("needKind") => need.kind = value,
-                Some("description") => need.description = value,
-                Some("concerns") => need.dataset = Some(value),
-                Some("created") => need.created = value,
-                Some("contact") => need.contact = Some(value),
+        for (property, value) in values {
+            match property.as_str() {
+                "needKind" => need.kind = value,
+                "description" => need.description = value,
+                "concerns" => need.dataset = Some(value),
+                "created" => need.created = value,
+                "contact" => need.contact = Some(value),
                 _ => {}
             }
         }

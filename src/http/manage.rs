@@ -5,7 +5,7 @@
 use super::pages::language;
 use super::process::{json_body, process_json, step_from, take_step};
 use super::ui::{
-    Form, check_csrf, error_page, label_of, labelled, light_label, member, page, redirect,
+    Form, blocking, error_page, label_of, labelled, light_label, member, page, posted, redirect,
     state_label,
 };
 use crate::app::AppState;
@@ -62,8 +62,8 @@ pub async fn manage(
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let o = org.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        Ok::<_, AppError>((
+    let loaded = blocking(move || {
+        Ok((
             overview::entries(&store, &base, &o)?,
             needs::of_org(&store, &o)?,
             inventory::list(&store, &o)?,
@@ -72,9 +72,8 @@ pub async fn manage(
     })
     .await;
     let (entries, needs, sources, people) = match loaded {
-        Ok(Ok(x)) => x,
-        Ok(Err(e)) => return e.into_response(),
-        Err(e) => return AppError::from(e).into_response(),
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
     };
     let backlog: Vec<Value> = overview::backlog(&entries)
         .iter()
@@ -301,8 +300,8 @@ pub async fn manage_dataset(
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let o = org.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        Ok::<_, AppError>((
+    let loaded = blocking(move || {
+        Ok((
             process::read(&store, &base, &iri)?,
             process::history(&store, &iri)?,
             inventory::list(&store, &o)?,
@@ -312,9 +311,8 @@ pub async fn manage_dataset(
     })
     .await;
     let (dataset, history, sources, entry, coordinations) = match loaded {
-        Ok(Ok(x)) => x,
-        Ok(Err(e)) => return e.into_response(),
-        Err(e) => return AppError::from(e).into_response(),
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
     };
     let Some(d) = dataset.filter(|d| d.process.org == org) else {
         return error_page(
@@ -392,14 +390,10 @@ pub async fn manage_step(
 ) -> Response {
     let lang = language(&uri, &headers);
     let back = format!("/manage/{org}/datasets/{id}");
-    let s = match member(&state, &headers, Some(&org), lang, &uri) {
-        Ok(s) => s,
+    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
-    let form = Form::parse(&body);
-    if let Err(e) = check_csrf(Some(&s), &headers, &form) {
-        return error_page(lang, &uri, &back, e);
-    }
     if step == "description" {
         return edit_description(&state, s.principal, &id, &form, lang, &uri, &back).await;
     }
@@ -442,14 +436,10 @@ pub async fn manage_source(
 ) -> Response {
     let lang = language(&uri, &headers);
     let back = format!("/manage/{org}");
-    let s = match member(&state, &headers, Some(&org), lang, &uri) {
-        Ok(s) => s,
+    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
-    let form = Form::parse(&body);
-    if let Err(e) = check_csrf(Some(&s), &headers, &form) {
-        return error_page(lang, &uri, &back, e);
-    }
     let src: Result<inventory::DataSource, AppError> = json_body(
         json!({ "id": form.get("id").unwrap_or_default(), "title": form.get("title").unwrap_or_default(),
                 "vendor": form.get("vendor"), "extraction": form.get("extraction").unwrap_or_default() })
@@ -460,12 +450,7 @@ pub async fn manage_source(
     let who = s.principal.clone();
     let o = org.clone();
     let done = match src {
-        Ok(src) => tokio::task::spawn_blocking(move || {
-            inventory::put(&store, &who, &o, src).map_err(AppError::from)
-        })
-        .await
-        .map_err(AppError::from)
-        .and_then(|r| r),
+        Ok(src) => blocking(move || Ok(inventory::put(&store, &who, &o, src)?)).await,
         Err(e) => Err(e),
     };
     match done {
@@ -485,14 +470,10 @@ pub async fn manage_register(
 ) -> Response {
     let lang = language(&uri, &headers);
     let back = format!("/manage/{org}");
-    let s = match member(&state, &headers, Some(&org), lang, &uri) {
-        Ok(s) => s,
+    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
-    let form = Form::parse(&body);
-    if let Err(e) = check_csrf(Some(&s), &headers, &form) {
-        return error_page(lang, &uri, &back, e);
-    }
     let id = form.get("id").unwrap_or_default().trim().to_owned();
     let base = state.config.base_url.clone();
     let iri = match write::record_iri(&base, Kind::Dataset, &id) {
@@ -536,12 +517,18 @@ pub async fn manage_register(
     let store = state.store.clone();
     let who = s.principal.clone();
     let target = iri.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        write::put(&store, &base, &who, Kind::Dataset, &target, triples, lang)
+    let done = blocking(move || {
+        Ok(write::put(
+            &store,
+            &base,
+            &who,
+            Kind::Dataset,
+            &target,
+            triples,
+            lang,
+        )?)
     })
-    .await
-    .map_err(AppError::from)
-    .and_then(|r| r.map_err(AppError::from));
+    .await;
     match done {
         Ok(_) => redirect(&format!("/manage/{org}/datasets/{id}")),
         Err(e) => error_page(lang, &uri, &back, e),
@@ -579,7 +566,7 @@ async fn edit_description(
     };
     let text = form.get("turtle").unwrap_or_default().to_owned();
     let store = state.store.clone();
-    let done = tokio::task::spawn_blocking(move || {
+    let done = blocking(move || {
         let triples = crate::import::parse(
             text.as_bytes(),
             oxigraph::io::RdfFormat::Turtle,
@@ -588,11 +575,17 @@ async fn edit_description(
             || text.clone(),
         )
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        write::put(&store, &base, &who, Kind::Dataset, &iri, triples, lang).map_err(AppError::from)
+        Ok(write::put(
+            &store,
+            &base,
+            &who,
+            Kind::Dataset,
+            &iri,
+            triples,
+            lang,
+        )?)
     })
-    .await
-    .map_err(AppError::from)
-    .and_then(|r| r);
+    .await;
     match done {
         Ok(_) => redirect(back),
         Err(e) => error_page(lang, uri, back, e),
@@ -609,14 +602,10 @@ pub async fn manage_people(
 ) -> Response {
     let lang = language(&uri, &headers);
     let back = format!("/manage/{org}");
-    let s = match member(&state, &headers, Some(&org), lang, &uri) {
-        Ok(s) => s,
+    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
-    let form = Form::parse(&body);
-    if let Err(e) = check_csrf(Some(&s), &headers, &form) {
-        return error_page(lang, &uri, &back, e);
-    }
     if !s.principal.is_admin() {
         let e = AppError::Forbidden("only an admin manages people".into());
         return error_page(lang, &uri, &back, e);

@@ -4,7 +4,7 @@
 //! public facts of [`crate::domain::overview::Entry::public_view`] and needs without contacts
 //! are shown.
 use super::pages::language;
-use super::ui::{Form, check_csrf, csrf, error_page, labelled, page, public_needs};
+use super::ui::{Form, check_csrf, csrf, error_page, labelled, page, public_needs, with_cookie};
 use crate::app::AppState;
 use crate::conneg::{self, RDF_FORMATS};
 use crate::domain::needs::{self, NEED_KINDS, NeedInput};
@@ -148,14 +148,7 @@ pub async fn need_form(
     }
     let data = json!({ "title": t(lang, "register_need"), "action": "/needs", "csrf": token,
         "kinds": kinds, "hidden": hidden });
-    with_csrf_cookie(page("need.html", lang, &uri, data), cookie)
-}
-
-fn with_csrf_cookie(mut r: Response, cookie: Option<String>) -> Response {
-    if let Some(c) = cookie.and_then(|c| axum::http::HeaderValue::from_str(&c).ok()) {
-        r.headers_mut().append(header::SET_COOKIE, c);
-    }
-    r
+    with_cookie(page("need.html", lang, &uri, data), cookie)
 }
 
 fn thanks(lang: &str, uri: &Uri, key: &str, back: &str) -> Response {
@@ -212,7 +205,7 @@ pub async fn interest_form(
     let (token, cookie) = csrf(&state, None, &headers);
     let data = json!({ "title": t(lang, "register_interest"), "intro": t(lang, "interest_intro"),
         "action": format!("/datasets/{id}/interest"), "csrf": token, "kinds": [], "hidden": [] });
-    with_csrf_cookie(page("need.html", lang, &uri, data), cookie)
+    with_cookie(page("need.html", lang, &uri, data), cookie)
 }
 
 /// `POST /datasets/{id}/interest`: counts the interest; a thank-you page (201).

@@ -83,7 +83,7 @@ pub fn redirect(to: &str) -> Response {
     r
 }
 
-fn with_cookie(mut r: Response, cookie: Option<String>) -> Response {
+pub(super) fn with_cookie(mut r: Response, cookie: Option<String>) -> Response {
     if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         r.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -193,6 +193,28 @@ pub async fn logout(
     state.sessions.end(&headers);
     let expired = session::set_cookie(session::SESSION_COOKIE, "", secure(&state), Some(0));
     with_cookie(redirect("/"), Some(expired))
+}
+
+/// A form posted by a member of `org`, once its CSRF token is checked: the session and the
+/// form, or the response to give instead (the login page, or a 403 page).
+pub(super) fn posted(
+    state: &AppState,
+    headers: &HeaderMap,
+    org: &str,
+    (lang, uri, back): (&str, &Uri, &str),
+    body: &[u8],
+) -> Result<(Session, Form), Box<Response>> {
+    let s = member(state, headers, Some(org), lang, uri)?;
+    let form = Form::parse(body);
+    check_csrf(Some(&s), headers, &form).map_err(|e| Box::new(error_page(lang, uri, back, e)))?;
+    Ok((s, form))
+}
+
+/// Runs store work on a blocking thread.
+pub(super) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await?
 }
 
 /// The session of a member of `org`, or the response to give instead (login, or 403).
