@@ -61,6 +61,22 @@ pub fn draft_report_graph(record: &NamedNode) -> NamedNode {
     NamedNode::new_unchecked(format!("urn:samapne:draft-report:{}", record.as_str()))
 }
 
+/// The triples of graph `graph` in `store` (either half).
+pub fn graph_triples(
+    store: &OxStore,
+    graph: &NamedNode,
+) -> Result<Vec<oxigraph::model::Triple>, StorageError> {
+    store
+        .quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(graph.as_ref())),
+        )
+        .map(|q| q.map(oxigraph::model::Triple::from))
+        .collect()
+}
+
 /// One graph's new content: `None` removes the graph.
 pub struct GraphWrite {
     pub graph: NamedNode,

@@ -9,7 +9,7 @@
 //! ([`super::steps`]).
 use super::write::orgnr_of;
 use super::{DCT_PUBLISHER, Kind};
-use crate::store::{GraphWrite, Store};
+use crate::store::{GraphWrite, Store, graph_triples};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::store::StorageError;
@@ -261,21 +261,6 @@ pub struct Dataset {
     pub public: bool,
     /// The process record was written (not derived from an imported description).
     pub recorded: bool,
-}
-
-pub(super) fn graph_triples(
-    store: &oxigraph::store::Store,
-    graph: &NamedNode,
-) -> Result<Vec<Triple>, StorageError> {
-    store
-        .quads_for_pattern(
-            None,
-            None,
-            None,
-            Some(GraphNameRef::NamedNode(graph.as_ref())),
-        )
-        .map(|q| q.map(Triple::from))
-        .collect()
 }
 
 /// The objects of `iri`'s `predicate` in `iri`'s own graph of `store` (an index look-up, not a

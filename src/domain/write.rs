@@ -11,7 +11,7 @@ use super::{DCAT_CATALOG, DCT_MODIFIED, DCT_PUBLISHER, Kind};
 use crate::auth::{Principal, now_utc};
 use crate::import::{ImportError, judge};
 use crate::records::{Partition, partition};
-use crate::store::{GraphWrite, Store, draft_report_graph};
+use crate::store::{GraphWrite, Store, draft_report_graph, graph_triples};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{
@@ -303,17 +303,7 @@ pub(super) fn tombstone(iri: &NamedNode, kind: Kind) -> GraphWrite {
 
 /// The tombstone triples of `iri`, if it was deleted.
 pub fn tombstone_of(store: &Store, iri: &NamedNode) -> Result<Vec<Triple>, StorageError> {
-    let graph = tombstone_graph(iri);
-    store
-        .internal
-        .quads_for_pattern(
-            None,
-            None,
-            None,
-            Some(GraphNameRef::NamedNode(graph.as_ref())),
-        )
-        .map(|q| q.map(Triple::from))
-        .collect()
+    graph_triples(&store.internal, &tombstone_graph(iri))
 }
 
 fn require_role(who: &Principal, kind: Kind) -> Result<(), WriteError> {
@@ -543,7 +533,7 @@ pub(super) fn catalog_writes(
         .quads_for_pattern(None, Some(link), Some(iri.as_ref().into()), None)
     {
         if let oxigraph::model::GraphName::NamedNode(g) = q?.graph_name {
-            let triples = graph_triples(store, &g)?;
+            let triples = graph_triples(&store.public, &g)?;
             catalogs.insert(g, triples);
         }
     }
@@ -558,7 +548,7 @@ pub(super) fn catalog_writes(
     if let (Some(publisher), Some(orgnr)) = (publisher, orgnr) {
         let catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{orgnr}"));
         if !catalogs.contains_key(&catalog) {
-            let mut triples = graph_triples(store, &catalog)?;
+            let mut triples = graph_triples(&store.public, &catalog)?;
             if triples.is_empty() {
                 triples = new_catalog(store, &catalog, orgnr, publisher)?;
             }
@@ -572,14 +562,6 @@ pub(super) fn catalog_writes(
         .into_iter()
         .map(|(g, triples)| GraphWrite::replace(g, triples))
         .collect())
-}
-
-fn graph_triples(store: &Store, graph: &NamedNode) -> Result<Vec<Triple>, StorageError> {
-    store
-        .public
-        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
-        .map(|q| q.map(Triple::from))
-        .collect()
 }
 
 /// The description of a new organisation catalogue (DCAT-AP-NO's mandatory title,

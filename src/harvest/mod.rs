@@ -330,16 +330,7 @@ pub fn find_org(
 
 /// The triples of the public graph named `name` (empty if there is none).
 fn graph(store: &Store, name: &NamedNode) -> Result<Vec<Triple>, StorageError> {
-    store
-        .public
-        .quads_for_pattern(
-            None,
-            None,
-            None,
-            Some(GraphNameRef::NamedNode(name.as_ref())),
-        )
-        .map(|q| q.map(Triple::from))
-        .collect()
+    crate::store::graph_triples(&store.public, name)
 }
 
 fn linked(triples: &[Triple], subject: &NamedNode, predicate: NamedNodeRef<'_>) -> Vec<NamedNode> {
