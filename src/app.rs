@@ -23,7 +23,12 @@ pub struct AppState {
     /// Page renders running at once: one per core, so that cached pages are still served
     /// while many uncached ones are asked for (and a page asked twice is rendered once).
     pub renders: Arc<tokio::sync::Semaphore>,
+    /// Anonymous writes (data needs, interest) per client address.
+    pub anonymous: Arc<crate::throttle::Throttle>,
 }
+
+/// Data needs and interest registrations one client address may send in 10 minutes.
+pub const ANONYMOUS_WRITES: u32 = 30;
 
 /// Validated server settings (from `cli::ServeArgs`).
 #[derive(Debug, Clone)]
@@ -44,6 +49,10 @@ impl AppState {
             search: Default::default(),
             pages: Default::default(),
             sessions: Default::default(),
+            anonymous: Arc::new(crate::throttle::Throttle::new(
+                ANONYMOUS_WRITES,
+                std::time::Duration::from_secs(600),
+            )),
             renders: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),

@@ -47,6 +47,7 @@ pub mod session;
 pub mod shacl;
 pub mod sparql;
 pub mod store;
+pub mod throttle;
 pub mod validate;
 pub mod views;
 

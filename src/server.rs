@@ -20,6 +20,8 @@ pub async fn serve(
         }
     });
     let app = crate::http::router(state);
+    // The client's address reaches handlers that throttle anonymous writes.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

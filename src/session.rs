@@ -5,6 +5,7 @@
 //! its CSRF token. Every form carries a CSRF token that must match: the session's for people
 //! logged in, else a random `samapne_csrf` cookie (double submit) for the public forms.
 use crate::auth::Principal;
+use crate::throttle::Throttle;
 use axum::http::{HeaderMap, header};
 use rand::RngCore;
 use std::collections::HashMap;
@@ -25,22 +26,18 @@ pub struct Session {
     last_seen: Instant,
 }
 
-/// Live sessions, and failed logins per account name (a throttle against guessing).
-#[derive(Default)]
-pub struct Sessions(
-    Mutex<HashMap<String, Session>>,
-    Mutex<HashMap<String, Failures>>,
-);
+/// Live sessions, and failed logins per account name (a throttle against guessing: after
+/// five failures a name waits 15 minutes).
+pub struct Sessions(Mutex<HashMap<String, Session>>, Throttle);
 
-/// Failed logins of one account name since `since`.
-struct Failures {
-    count: u32,
-    since: Instant,
+impl Default for Sessions {
+    fn default() -> Self {
+        Self(
+            Mutex::default(),
+            Throttle::new(5, Duration::from_secs(15 * 60)),
+        )
+    }
 }
-
-/// After this many failed logins for a name, further attempts wait out [`LOCKOUT`].
-const MAX_FAILURES: u32 = 5;
-const LOCKOUT: Duration = Duration::from_secs(15 * 60);
 
 /// 32 random bytes, hex.
 pub fn random_token() -> String {
@@ -93,34 +90,18 @@ impl Sessions {
         }
     }
 
-    /// Whether `name` may try to log in now (fewer than [`MAX_FAILURES`] recent failures).
+    /// Whether `name` may try to log in now (fewer than five recent failures).
     pub fn may_try(&self, name: &str) -> bool {
-        let map = self.1.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(name)
-            .is_none_or(|f| f.count < MAX_FAILURES || f.since.elapsed() >= LOCKOUT)
+        !self.1.blocked(name)
     }
 
     /// Records a login attempt's outcome for `name`.
     pub fn attempted(&self, name: &str, ok: bool) {
-        let mut map = self.1.lock().unwrap_or_else(|e| e.into_inner());
         if ok {
-            map.remove(name);
-            return;
+            self.1.clear(name);
+        } else {
+            self.1.hit(name);
         }
-        if map.len() >= MAX_SESSIONS {
-            map.retain(|_, f| f.since.elapsed() < LOCKOUT);
-        }
-        let f = map.entry(name.to_owned()).or_insert(Failures {
-            count: 0,
-            since: Instant::now(),
-        });
-        if f.since.elapsed() >= LOCKOUT {
-            *f = Failures {
-                count: 0,
-                since: Instant::now(),
-            };
-        }
-        f.count += 1;
     }
 
     pub fn end(&self, headers: &HeaderMap) {

@@ -528,3 +528,25 @@ async fn imported_publishers_by_their_number() {
     )
     .await;
 }
+
+/// Anonymous writes are counted per client address on a real socket: past the limit in ten
+/// minutes, 429 as problem+json, and nothing more is stored.
+#[tokio::test]
+async fn anonymous_writes_are_throttled_per_address() {
+    let app = crate::util::live().await;
+    let addr: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
+    let body = r#"{"description":"Trenger data om snøbrøyting."}"#;
+    let request = format!(
+        "POST /api/data-needs HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    for _ in 0..samapne::app::ANONYMOUS_WRITES {
+        let (status, text) = crate::util::http(addr, &request).await;
+        assert_eq!(status, 201, "{text}");
+    }
+    let before = app.state.store.internal.len().unwrap();
+    let (status, text) = crate::util::http(addr, &request).await;
+    assert_eq!(status, 429, "{text}");
+    assert!(text.contains("application/problem+json"), "{text}");
+    assert_eq!(app.state.store.internal.len().unwrap(), before);
+}

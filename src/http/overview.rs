@@ -4,6 +4,7 @@
 //! public facts of [`crate::domain::overview::Entry::public_view`] and needs without contacts
 //! are shown.
 use super::pages::language;
+use super::process::{Client, anonymous_write};
 use super::ui::{Form, check_csrf, csrf, error_page, labelled, page, public_needs, with_cookie};
 use crate::app::AppState;
 use crate::conneg::{self, RDF_FORMATS};
@@ -161,13 +162,16 @@ fn thanks(lang: &str, uri: &Uri, key: &str, back: &str) -> Response {
 /// `POST /needs`: registers the need; a thank-you page (201).
 pub async fn need_submit(
     State(state): State<AppState>,
+    client: Client,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let lang = language(&uri, &headers);
     let form = Form::parse(&body);
-    if let Err(e) = check_csrf(None, &headers, &form) {
+    if let Err(e) =
+        check_csrf(None, &headers, &form).and_then(|()| anonymous_write(&state, &client))
+    {
         return error_page(lang, &uri, "/needs/new", e);
     }
     let field = |k: &str| form.get(k).map(str::to_owned);
@@ -212,6 +216,7 @@ pub async fn interest_form(
 pub async fn interest_submit(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    client: Client,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -219,7 +224,9 @@ pub async fn interest_submit(
     let lang = language(&uri, &headers);
     let back = format!("/datasets/{id}/interest");
     let form = Form::parse(&body);
-    if let Err(e) = check_csrf(None, &headers, &form) {
+    if let Err(e) =
+        check_csrf(None, &headers, &form).and_then(|()| anonymous_write(&state, &client))
+    {
         return error_page(lang, &uri, &back, e);
     }
     let iri = match write::record_iri(&state.config.base_url, Kind::Dataset, &id) {

@@ -208,10 +208,12 @@ pub async fn take_step(
 pub async fn step(
     State(state): State<AppState>,
     Path((id, name)): Path<(String, String)>,
+    client: Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
     if name == "interest" {
+        anonymous_write(&state, &client)?;
         return interest(state, &id, &body).await;
     }
     let who = authenticate(&state, &headers).await?;
@@ -239,9 +241,35 @@ async fn interest(state: AppState, id: &str, body: &[u8]) -> Result<Response> {
     Ok((StatusCode::CREATED, Json(json!({ "interest": count }))).into_response())
 }
 
+/// The client address of a request served on a socket (`None` in-process).
+pub type Client = Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>;
+
+/// Counts an anonymous write (need, interest) of `client`; 429 past
+/// [`crate::app::ANONYMOUS_WRITES`] in 10 minutes. Callers in the same process are not counted.
+pub fn anonymous_write(state: &AppState, client: &Client) -> Result<()> {
+    let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = client else {
+        return Ok(());
+    };
+    let key = addr.ip().to_string();
+    if state.anonymous.blocked(&key) {
+        return Err(AppError::TooManyRequests(format!(
+            "at most {} needs and interest registrations in 10 minutes from one address; \
+             try again later",
+            crate::app::ANONYMOUS_WRITES
+        )));
+    }
+    state.anonymous.hit(&key);
+    Ok(())
+}
+
 /// `POST /api/data-needs`: anyone; 201 with the need's id.
-pub async fn data_need(State(state): State<AppState>, body: Bytes) -> Result<Response> {
+pub async fn data_need(
+    State(state): State<AppState>,
+    client: Client,
+    body: Bytes,
+) -> Result<Response> {
     let input: needs::NeedInput = json_body(&body)?;
+    anonymous_write(&state, &client)?;
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let id =
