@@ -69,7 +69,7 @@ fn check_contact(contact: &Option<String>) -> Result<Option<String>, WriteError>
 fn dataset_org(store: &Store, base_url: &str, dataset: &str) -> Result<String, WriteError> {
     let iri = NamedNode::new(dataset)
         .map_err(|_| WriteError::Unprocessable(format!("{dataset:?} is not an IRI")))?;
-    super::process::read(store, base_url, &iri)?
+    super::process::status(store, base_url, &iri)?
         .map(|d| d.process.org)
         .ok_or_else(|| WriteError::Unprocessable(format!("there is no dataset <{dataset}>")))
 }
@@ -160,7 +160,7 @@ pub fn interest(
     dataset: &NamedNode,
     contact: Option<String>,
 ) -> Result<usize, WriteError> {
-    let org = super::process::read(store, base_url, dataset)?
+    let org = super::process::status(store, base_url, dataset)?
         .map(|d| d.process.org)
         .ok_or_else(|| WriteError::NotFound(format!("there is no dataset <{dataset}>")))?;
     let contact = check_contact(&contact)?;

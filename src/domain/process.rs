@@ -259,8 +259,6 @@ pub struct Dataset {
     /// The description: public once published, internal before and after.
     pub description: Vec<Triple>,
     pub public: bool,
-    /// The process record was written (not derived from an imported description).
-    pub recorded: bool,
 }
 
 /// The objects of `iri`'s `predicate` in `iri`'s own graph of `store` (an index look-up, not a
@@ -313,8 +311,6 @@ fn orgnr_of_publisher(
 pub struct Status {
     pub process: Process,
     pub public: bool,
-    /// The process record was written (not derived from an imported description).
-    pub recorded: bool,
 }
 
 /// The status of the dataset `iri`: its process record, or one derived from where its
@@ -335,11 +331,7 @@ pub fn status(
     let public = typed(&store.public)?;
     let recorded = Process::from_triples(&graph_triples(&store.internal, &process_graph(iri))?);
     if let Some(process) = recorded {
-        return Ok(Some(Status {
-            process,
-            public,
-            recorded: true,
-        }));
+        return Ok(Some(Status { process, public }));
     }
     let holder = if public {
         &store.public
@@ -367,11 +359,7 @@ pub fn status(
         Term::NamedNode(n) => Light::from_access_right(n.as_str()),
         _ => None,
     });
-    Ok(Some(Status {
-        process,
-        public,
-        recorded: false,
-    }))
+    Ok(Some(Status { process, public }))
 }
 
 /// Reads the dataset `iri`: its status and its description.
@@ -393,7 +381,6 @@ pub fn read(
         description: graph_triples(holder, iri)?,
         process: status.process,
         public: status.public,
-        recorded: status.recorded,
     }))
 }
 

@@ -1,12 +1,12 @@
 //! The steps of the opening process: who may take which step from which state ([`Step`]),
 //! and taking one ([`take`]): checked in the order a caller can act on, written in one atomic
 //! write with its PROV-O activity.
-use super::process::{DCAT, DCT, Dataset, Light, PROV, Process, State, ns, process_graph, read};
+use super::process::{DCAT, DCT, Light, PROV, Process, State, ns, process_graph, status};
 use super::write::{WriteError, catalog_writes, tombstone, tombstone_graph};
 use super::{DCT_PUBLISHER, Kind};
 use crate::auth::{Principal, now_utc};
 use crate::records::Partition;
-use crate::store::{GraphWrite, Store, draft_report_graph};
+use crate::store::{GraphWrite, Store, draft_report_graph, graph_triples};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use rand::RngCore;
@@ -126,8 +126,17 @@ pub fn take(
     lang: &str,
 ) -> Result<Process, WriteError> {
     let _guard = store.lock_writes();
-    let dataset = read(store, base_url, iri)?
+    // The status decides; the description is read only by the steps that move it.
+    let dataset = status(store, base_url, iri)?
         .ok_or_else(|| WriteError::NotFound(format!("there is no dataset <{iri}>")))?;
+    let description = || {
+        let holder = if dataset.public {
+            &store.public
+        } else {
+            &store.internal
+        };
+        graph_triples(holder, iri)
+    };
     let org = dataset.process.org.clone();
     if !step.roles().iter().any(|r| who.may(r, &org)) {
         return Err(WriteError::Forbidden(format!(
@@ -193,7 +202,7 @@ pub fn take(
             process.access_method = Some(access_method.clone());
         }
         Step::Publish => {
-            let description = publishable(store, &dataset, lang)?;
+            let description = publishable(store, iri, &dataset.process, description()?, lang)?;
             let publisher = publisher_of(iri, &description)?;
             public.push(GraphWrite::replace(iri.clone(), description));
             public.extend(catalog_writes(
@@ -224,10 +233,7 @@ pub fn take(
                 quads: None,
             });
             public.extend(catalog_writes(store, base_url, Kind::Dataset, iri, None)?);
-            internal.push(GraphWrite::replace(
-                iri.clone(),
-                dataset.description.clone(),
-            ));
+            internal.push(GraphWrite::replace(iri.clone(), description()?));
             internal.push(tombstone(iri, Kind::Dataset));
         }
         Step::Sources(ids) => {
@@ -255,9 +261,13 @@ pub fn take(
 
 /// The description as it will be published: access rights from the traffic light, the
 /// prepared licence on every distribution without one; refused unless it passes SHACL.
-fn publishable(store: &Store, dataset: &Dataset, lang: &str) -> Result<Vec<Triple>, WriteError> {
-    let iri = &dataset.iri;
-    let p = &dataset.process;
+fn publishable(
+    store: &Store,
+    iri: &NamedNode,
+    p: &Process,
+    description: Vec<Triple>,
+    lang: &str,
+) -> Result<Vec<Triple>, WriteError> {
     if p.approved != Some(true) {
         return Err(WriteError::Conflict(format!(
             "<{iri}> has not been approved for opening by its data owner"
@@ -274,7 +284,7 @@ fn publishable(store: &Store, dataset: &Dataset, lang: &str) -> Result<Vec<Tripl
             "<{iri}> is assessed red (not public) and cannot be published"
         )));
     }
-    if dataset.description.is_empty() {
+    if description.is_empty() {
         return Err(WriteError::Conflict(format!(
             "<{iri}> has no description to publish; PUT one first"
         )));
@@ -282,11 +292,9 @@ fn publishable(store: &Store, dataset: &Dataset, lang: &str) -> Result<Vec<Tripl
     let access = NamedNode::new_unchecked(format!("{DCT}accessRights"));
     let license = NamedNode::new_unchecked(format!("{DCT}license"));
     let distribution = NamedNode::new_unchecked(format!("{DCAT}distribution"));
-    let mut triples: Vec<Triple> = dataset
-        .description
-        .iter()
+    let mut triples: Vec<Triple> = description
+        .into_iter()
         .filter(|t| !(t.subject.as_ref() == iri.as_ref().into() && t.predicate == access))
-        .cloned()
         .collect();
     triples.push(Triple::new(iri.clone(), access, light.access_right()));
     let distributions: Vec<NamedOrBlankNode> = triples

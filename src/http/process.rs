@@ -299,9 +299,10 @@ pub async fn process_of(
     let iri = write::record_iri(&state.config.base_url, Kind::Dataset, &id)?;
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
+    let target = iri.clone();
     let (dataset, history) = tokio::task::spawn_blocking(move || {
-        let d = process::read(&store, &base_url, &iri)?;
-        let h = process::history(&store, &iri)?;
+        let d = process::status(&store, &base_url, &target)?;
+        let h = process::history(&store, &target)?;
         Ok::<_, AppError>((d, h))
     })
     .await??;
@@ -311,7 +312,7 @@ pub async fn process_of(
             "only members of the dataset's organisation see its process".into(),
         ));
     }
-    let mut body = process_json(dataset.iri.as_str(), &dataset.process);
+    let mut body = process_json(iri.as_str(), &dataset.process);
     body["history"] = history
         .into_iter()
         .map(|(step, to, agent, time)| json!({"step": step, "state": to, "agent": agent, "time": time}))
