@@ -46,10 +46,18 @@ pub struct UserArgs {
     /// The user name (login): 1-64 of a-z 0-9 . _ - @.
     #[arg(long, env = "SAMAPNE_USER")]
     pub name: String,
+    #[command(flatten)]
+    pub grant: GrantArgs,
+}
+
+/// Roles in one organisation, as `token create` and `user create|grant` take them.
+#[derive(Debug, Args)]
+pub struct GrantArgs {
     /// Organisation number (9 digits).
     #[arg(long, env = "SAMAPNE_ORG")]
     pub org: String,
-    /// Role(s), as for `token create`. Repeatable.
+    /// Role(s): strategy, data-owner, subject-owner, data-steward, legal, it, co-creation,
+    /// employee, coordinator, admin. Repeatable.
     #[arg(
         long = "role",
         env = "SAMAPNE_ROLE",
@@ -160,16 +168,7 @@ pub enum TokenCommand {
 pub struct TokenCreateArgs {
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Organisation number (9 digits) the token acts for.
-    #[arg(long, env = "SAMAPNE_ORG")]
-    pub org: String,
-    /// Role(s): strategy, data-owner, subject-owner, data-steward, legal, it, co-creation,
-    /// employee, coordinator, admin. Repeatable.
-    #[arg(
-        long = "role",
-        env = "SAMAPNE_ROLE",
-        value_delimiter = ',',
-        required = true
-    )]
-    pub roles: Vec<String>,
+    /// The organisation the token acts for, and its roles there.
+    #[command(flatten)]
+    pub grant: GrantArgs,
 }

@@ -203,7 +203,7 @@ fn validate(args: ValidateArgs) -> CmdResult {
 
 fn token_create(args: TokenCreateArgs) -> CmdResult {
     let store = open(&args.store.data)?;
-    let token = crate::auth::create_token(&store, args.org.trim(), &args.roles)
+    let token = crate::auth::create_token(&store, args.grant.org.trim(), &args.grant.roles)
         .map_err(|e| (2, e.to_string()))?;
     println!("{token}");
     Ok(())
@@ -229,8 +229,8 @@ fn user_create(args: UserArgs) -> CmdResult {
         &store,
         args.name.trim(),
         &hash,
-        args.org.trim(),
-        &args.roles,
+        args.grant.org.trim(),
+        &args.grant.roles,
     )
     .map_err(|e| (2, e.to_string()))?;
     eprintln!("created user {}", args.name.trim());
@@ -239,8 +239,13 @@ fn user_create(args: UserArgs) -> CmdResult {
 
 fn user_grant(args: UserArgs) -> CmdResult {
     let store = open(&args.store.data)?;
-    crate::auth::grant(&store, args.name.trim(), args.org.trim(), &args.roles)
-        .map_err(|e| (2, e.to_string()))
+    crate::auth::grant(
+        &store,
+        args.name.trim(),
+        args.grant.org.trim(),
+        &args.grant.roles,
+    )
+    .map_err(|e| (2, e.to_string()))
 }
 
 fn export(args: ExportArgs) -> CmdResult {

@@ -62,16 +62,29 @@ pub async fn manage(
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let o = org.clone();
+    // Every store read, labels included, on a blocking thread.
     let loaded = blocking(move || {
+        let entries = overview::entries(&store, &base, &o)?;
+        let labels: std::collections::HashMap<String, String> = entries
+            .iter()
+            .filter_map(|e| e.coordination.clone())
+            .chain(THEMES.iter().map(|c| format!("{THEME_BASE}{c}")))
+            .chain([format!("{base}/organizations/{o}")])
+            .map(|iri| {
+                let label = label_of(&store, &iri, lang);
+                (iri, label)
+            })
+            .collect();
         Ok((
-            overview::entries(&store, &base, &o)?,
+            entries,
             needs::of_org(&store, &o)?,
             inventory::list(&store, &o)?,
             auth::people_of(&store, &o)?,
+            labels,
         ))
     })
     .await;
-    let (entries, needs, sources, people) = match loaded {
+    let (entries, needs, sources, people, labels) = match loaded {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
@@ -102,11 +115,7 @@ pub async fn manage(
         .filter(|e| filter.keeps(e))
         .map(|e| {
             let mut v = labelled(lang, e);
-            v["coordination_label"] = json!(e.coordination.as_deref().map(|c| label_of(
-                &state.store,
-                c,
-                lang
-            )));
+            v["coordination_label"] = json!(e.coordination.as_ref().and_then(|c| labels.get(c)));
             v
         })
         .collect();
@@ -114,7 +123,7 @@ pub async fn manage(
         .iter()
         .map(|c| {
             let iri = format!("{THEME_BASE}{c}");
-            json!({ "value": iri, "label": label_of(&state.store, &iri, lang) })
+            json!({ "value": iri, "label": labels.get(&iri) })
         })
         .collect();
     let needs: Vec<Value> = needs
@@ -126,11 +135,10 @@ pub async fn manage(
             v
         })
         .collect();
-    let org_name = label_of(
-        &state.store,
-        &format!("{}/organizations/{org}", state.config.base_url),
-        lang,
-    );
+    let org_name = labels
+        .get(&format!("{}/organizations/{org}", state.config.base_url))
+        .cloned()
+        .unwrap_or_else(|| org.clone());
     let data = json!({
         "title": format!("{} – {org_name}", t(lang, "internal_overview")),
         "user": s.principal.name, "org": org, "orgs": s.principal.orgs(), "csrf": s.csrf,
@@ -305,7 +313,10 @@ pub async fn manage_dataset(
             process::read(&store, &base, &iri)?,
             process::history(&store, &iri)?,
             inventory::list(&store, &o)?,
-            overview::entry(&store, &base, &iri)?,
+            overview::entry(&store, &base, &iri)?.map(|e| {
+                let label = e.coordination.as_deref().map(|c| label_of(&store, c, lang));
+                (e, label)
+            }),
             coordinations(&store, &base, lang)?,
         ))
     })
@@ -323,7 +334,10 @@ pub async fn manage_dataset(
         );
     };
     let p = &d.process;
-    let entry = entry.as_ref();
+    let (entry, coordination) = match &entry {
+        Some((e, label)) => (Some(e), label.clone()),
+        None => (None, None),
+    };
     let fact = |key: &str, value: Option<String>| {
         value.map(|v| json!({ "label": t(lang, key), "value": v }))
     };
@@ -350,12 +364,7 @@ pub async fn manage_dataset(
         ),
         fact("interest", entry.map(|e| e.interest.to_string())),
         fact("needs", entry.map(|e| e.needs.to_string())),
-        fact(
-            "coordination",
-            entry
-                .and_then(|e| e.coordination.as_deref())
-                .map(|c| label_of(&state.store, c, lang)),
-        ),
+        fact("coordination", coordination),
     ]
     .into_iter()
     .flatten()
