@@ -48,11 +48,13 @@ fn main() {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let addr = listener.local_addr().unwrap();
-    let limits = Limits {
-        timeout: Duration::from_secs(10),
-        max_results: 100_000,
-        workers: Arc::new(tokio::sync::Semaphore::new(2)),
-    };
+    let limits = Limits::new(
+        Duration::from_secs(10),
+        100_000,
+        2,
+        2 << 30,
+        Some(env!("CARGO_BIN_EXE_samapne").into()),
+    );
     let config = Config {
         base_url: base.into(),
         body_limit: 1 << 20,

@@ -83,11 +83,13 @@ fn main() {
     );
     drop(graph);
 
-    let limits = Limits {
-        timeout: Duration::from_secs(60),
-        max_results: 1_000_000,
-        workers: Arc::new(tokio::sync::Semaphore::new(2)),
-    };
+    let limits = Limits::new(
+        Duration::from_secs(60),
+        1_000_000,
+        2,
+        2 << 30,
+        Some(env!("CARGO_BIN_EXE_samapne").into()),
+    );
     let state = AppState::new(
         store.clone(),
         Config {

@@ -27,6 +27,9 @@ pub enum Command {
     /// Manage local accounts of the web UI (while the server is stopped).
     #[command(subcommand)]
     User(UserCommand),
+    /// Internal: evaluates SPARQL jobs from stdin for `serve` (one process per query worker).
+    #[command(hide = true)]
+    SparqlWorker,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +99,10 @@ pub struct ServeArgs {
     /// SPARQL queries evaluated at once; more wait, within the timeout [default: CPU count].
     #[arg(long, env = "SAMAPNE_QUERY_WORKERS")]
     pub query_workers: Option<usize>,
+    /// Resident memory one query's worker process may use, in MiB; past it the query is
+    /// stopped (422).
+    #[arg(long, env = "SAMAPNE_QUERY_MEMORY", default_value_t = 1024)]
+    pub query_memory: u64,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "SAMAPNE_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
     pub body_limit: usize,

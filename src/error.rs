@@ -72,14 +72,27 @@ pub enum AppError {
     /// 500: storage or another internal failure; the detail is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
+    /// 400: the query is larger, or nests deeper, than the endpoint evaluates.
+    #[error("{0}")]
+    QueryTooComplex(String),
+    /// 422: the query needed more memory than one query may use, and was stopped.
+    #[error("the query needed more than {0} MiB of memory and was stopped; make it more selective")]
+    QueryMemory(u64),
+    /// 429: this client already runs as many queries as one client may.
+    #[error("you already run {running} queries, as many as one client may; wait for them")]
+    ClientBusy { running: usize, retry_after: u64 },
+    /// 503: every query worker stayed busy for the whole timeout.
+    #[error("every query worker is busy; try again shortly")]
+    QueryBusy(u64),
 }
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) | Self::SparqlSyntax(_) | Self::ServiceRefused => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::BadRequest(_)
+            | Self::SparqlSyntax(_)
+            | Self::ServiceRefused
+            | Self::QueryTooComplex(_) => StatusCode::BAD_REQUEST,
             Self::UpdateRefused | Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -91,9 +104,10 @@ impl AppError {
             Self::QueryTimeout(_)
             | Self::ResultTooLarge(_)
             | Self::Unprocessable(_)
-            | Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            | Self::Invalid { .. }
+            | Self::QueryMemory(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Busy | Self::QueryBusy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests(_) | Self::ClientBusy { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -120,6 +134,10 @@ impl AppError {
             Self::Busy => "busy",
             Self::TooManyRequests(_) => "too-many-requests",
             Self::Internal(_) => "internal",
+            Self::QueryTooComplex(_) => "query-too-complex",
+            Self::QueryMemory(_) => "query-memory",
+            Self::ClientBusy { .. } => "client-busy",
+            Self::QueryBusy(_) => "busy",
         }
     }
 
@@ -171,6 +189,16 @@ impl IntoResponse for AppError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"samapne\""),
             );
+        }
+        let retry_after = match &self {
+            Self::ClientBusy { retry_after, .. } | Self::QueryBusy(retry_after) => {
+                Some(*retry_after)
+            }
+            Self::Busy => Some(1),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if let Self::NotAcceptable(types) = &self {
             // Tell the client what it could have asked for (RFC 9110 §15.5.7).

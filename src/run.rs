@@ -8,7 +8,6 @@ use crate::import::ImportError;
 use crate::sparql::Limits;
 use crate::store::Store;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Runs one command; the exit code follows the contract (0 ok, 1 invalid, 2 usage/unreadable).
@@ -21,6 +20,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Token(TokenCommand::Create(args)) => token_create(args),
         Command::User(UserCommand::Create(args)) => user_create(args),
         Command::User(UserCommand::Grant(args)) => user_grant(args),
+        Command::SparqlWorker => return crate::sparql::worker::main(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -61,11 +61,13 @@ fn serve(args: ServeArgs) -> CmdResult {
         .query_workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .max(1);
-    let limits = Limits {
-        timeout: Duration::from_secs(args.query_timeout.max(1)),
-        max_results: args.max_results,
-        workers: Arc::new(tokio::sync::Semaphore::new(workers)),
-    };
+    let limits = Limits::new(
+        Duration::from_secs(args.query_timeout.max(1)),
+        args.max_results,
+        workers,
+        args.query_memory.max(64) << 20,
+        None,
+    );
     let state = AppState::new(
         store,
         Config {

@@ -104,6 +104,11 @@ impl Store {
     /// Opens (creating if missing) the store under `dir`, replaying an unfinished write.
     pub fn open(dir: &Path) -> Result<Self, StorageError> {
         std::fs::create_dir_all(dir)?;
+        // Checkpoints the query workers of a previous run read (see `sparql::pool`).
+        let snapshots = dir.join(crate::sparql::pool::SNAPSHOTS);
+        if snapshots.exists() {
+            std::fs::remove_dir_all(&snapshots)?;
+        }
         let store = Self {
             public: OxStore::open(dir.join("public"))?,
             internal: OxStore::open(dir.join("internal"))?,
@@ -133,13 +138,21 @@ impl Store {
     }
 
     /// A number that changes whenever anything was written through this handle.
+    /// The directory of an on-disk store.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
 
     /// Bytes used on disk by both databases (for `/metrics`).
     pub fn disk_size(&self) -> u64 {
-        self.dir.as_deref().map_or(0, dir_size)
+        // The query workers' checkpoints are hard links to these files: not counted twice.
+        self.dir.as_deref().map_or(0, |d| {
+            dir_size(&d.join("public")) + dir_size(&d.join("internal"))
+        })
     }
 
     /// Replaces whole graphs in both stores as one unit.

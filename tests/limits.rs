@@ -108,17 +108,12 @@ async fn uncancellable_query_is_answered_on_time() {
 async fn bounded_pool_answers_busy() {
     let app = TestApp::with_limits(Duration::from_secs(1), 200_000, 1);
     samapne::content::load_demo_if_empty(app.store(), crate::util::BASE).unwrap();
-    let _held = app
-        .state
-        .limits
-        .workers
-        .clone()
-        .acquire_owned()
-        .await
-        .unwrap();
+    let soon = tokio::time::Instant::now() + Duration::from_secs(1);
+    let _held = app.state.limits.pool.slot(soon).await.unwrap();
     let t = Instant::now();
     let r = app.query("ASK {}", "application/json").await;
     r.assert_problem(503);
+    assert_eq!(r.header("retry-after"), "1");
     assert!(t.elapsed() >= Duration::from_millis(900) && t.elapsed() < Duration::from_secs(2));
 }
 

@@ -40,3 +40,7 @@ mod process;
 mod leaks;
 // The write API: tokens, roles, organisations, validation, catalogue links, change records.
 mod write_api;
+// Hostile input: query texts, runaway queries, one client against all, parser bombs.
+mod hostile;
+// A bounded fuzz run over the SPARQL entry point and the body parsers.
+mod fuzz;

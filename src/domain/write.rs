@@ -306,7 +306,7 @@ pub fn tombstone_of(store: &Store, iri: &NamedNode) -> Result<Vec<Triple>, Stora
     graph_triples(&store.internal, &tombstone_graph(iri))
 }
 
-fn require_role(who: &Principal, kind: Kind) -> Result<(), WriteError> {
+pub fn require_role(who: &Principal, kind: Kind) -> Result<(), WriteError> {
     let role = kind.writer_role();
     if who.has_role(role) {
         Ok(())

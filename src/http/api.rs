@@ -44,6 +44,8 @@ pub async fn put(
 ) -> Result<Response> {
     let kind = kind_of(&kind)?;
     let who = authenticate(&state, &headers).await?;
+    // The role before the body: a caller who may not write is not worth parsing for.
+    write::require_role(&who, kind)?;
     let iri = write::record_iri(&state.config.base_url, kind, &id)?;
     let format = body_format(&headers)?;
     let lang = conneg::language(header_str(&headers, header::ACCEPT_LANGUAGE));

@@ -6,6 +6,7 @@
 //! - `default-graph-uri` / `named-graph-uri` from the URL (and the form body) set the dataset.
 //! - Updates, in any form, are `403`; SERVICE is `400` (see `crate::sparql`).
 //! - `GET` without a query: the YASGUI editor for browsers, a service description otherwise.
+use super::process::Client;
 use crate::app::AppState;
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::{AppError, Result};
@@ -19,13 +20,18 @@ use oxigraph::model::{Graph, NamedNode, TripleRef, vocab::rdf};
 const EDITOR: &str = include_str!("../views/templates/sparql.html");
 
 /// `GET /sparql`
-pub async fn get(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response> {
+pub async fn get(
+    State(state): State<AppState>,
+    client: Client,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
     let params = Params::parse(uri.query().unwrap_or_default().as_bytes());
     if params.has("update") {
         return Err(AppError::UpdateRefused);
     }
     match params.at_most_one("query")? {
-        Some(query) => answer(&state, params.into_request(query), &headers).await,
+        Some(query) => answer(&state, params.into_request(query), &headers, client).await,
         None if conneg::prefers_html(accept(&headers), RDF_FORMATS) => {
             Ok(Html(EDITOR).into_response())
         }
@@ -36,6 +42,7 @@ pub async fn get(State(state): State<AppState>, uri: Uri, headers: HeaderMap) ->
 /// `POST /sparql`
 pub async fn post(
     State(state): State<AppState>,
+    client: Client,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -77,12 +84,12 @@ pub async fn post(
                 .at_most_one("query")?
                 .ok_or_else(|| AppError::BadRequest("the form has no 'query' field".into()))?;
             form.pairs.extend(url.pairs);
-            answer(&state, form.into_request(query), &headers).await
+            answer(&state, form.into_request(query), &headers, client).await
         }
         "application/sparql-query" => {
             let query = String::from_utf8(body.to_vec())
                 .map_err(|_| AppError::BadRequest("the query is not valid UTF-8".into()))?;
-            answer(&state, url.into_request(query), &headers).await
+            answer(&state, url.into_request(query), &headers, client).await
         }
         "application/sparql-update" => Err(AppError::UpdateRefused),
         "" => Err(AppError::UnsupportedMediaType(
@@ -94,10 +101,24 @@ pub async fn post(
     }
 }
 
-async fn answer(state: &AppState, req: QueryRequest, headers: &HeaderMap) -> Result<Response> {
-    let checked = domain::check(&req, &state.config.base_url)?;
+async fn answer(
+    state: &AppState,
+    req: QueryRequest,
+    headers: &HeaderMap,
+    client: Client,
+) -> Result<Response> {
+    let checked = domain::check_safely(req, state.config.base_url.clone()).await?;
     let format = conneg::negotiate(accept(headers), None, checked.formats())?;
-    let body = domain::run(&state.store, &state.limits, &state.metrics, checked, format).await?;
+    let client = client.map(|c| c.0.0.ip());
+    let body = domain::run(
+        &state.store,
+        &state.limits,
+        &state.metrics,
+        checked,
+        format,
+        client,
+    )
+    .await?;
     Ok(respond(format, body))
 }
 

@@ -8,7 +8,6 @@ use samapne::app::{AppState, Config};
 use samapne::sparql::Limits;
 use samapne::store::Store;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 
@@ -17,6 +16,20 @@ pub const BASE: &str = "http://catalog.test";
 /// Path of `../shared` (beside the checkout, as in CI).
 pub fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// Resident memory one query's worker may use in tests.
+pub const QUERY_MEMORY: u64 = 512 << 20;
+
+/// Query limits whose workers are this package's `samapne` binary.
+pub fn limits(timeout: Duration, max_results: usize, workers: usize) -> Limits {
+    Limits::new(
+        timeout,
+        max_results,
+        workers,
+        QUERY_MEMORY,
+        Some(env!("CARGO_BIN_EXE_samapne").into()),
+    )
 }
 
 pub struct TestApp {
@@ -38,14 +51,13 @@ impl TestApp {
     }
 
     pub fn with_limits(timeout: Duration, max_results: usize, workers: usize) -> Self {
+        Self::with_query_limits(limits(timeout, max_results, workers))
+    }
+
+    pub fn with_query_limits(limits: Limits) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         samapne::content::load_ontologies(&store).unwrap();
-        let limits = Limits {
-            timeout,
-            max_results,
-            workers: Arc::new(tokio::sync::Semaphore::new(workers)),
-        };
         let state = AppState::new(
             store,
             Config {
@@ -166,8 +178,23 @@ impl Reply {
 
 /// A minimal HTTP/1.1 client over a real socket (`Connection: close`, reads to EOF).
 pub async fn http(addr: std::net::SocketAddr, raw_request: &str) -> (u16, String) {
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    exchange(stream, raw_request).await
+}
+
+/// [`http`] from the loopback address `from` (127.0.0.0/8 is all loopback): another client.
+pub async fn http_from(
+    from: std::net::IpAddr,
+    addr: std::net::SocketAddr,
+    raw_request: &str,
+) -> (u16, String) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(std::net::SocketAddr::new(from, 0)).unwrap();
+    exchange(socket.connect(addr).await.unwrap(), raw_request).await
+}
+
+async fn exchange(mut s: tokio::net::TcpStream, raw_request: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
     s.write_all(raw_request.as_bytes()).await.unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await.unwrap();
@@ -190,17 +217,17 @@ pub struct Live {
 
 /// The demo on a real socket whose address is the base URL (the client follows page IRIs).
 pub async fn live() -> Live {
+    live_with(limits(Duration::from_secs(10), 100_000, 2)).await
+}
+
+/// [`live`] with other query limits.
+pub async fn live_with(limits: Limits) -> Live {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let store = samapne::store::Store::open(dir.path()).unwrap();
     samapne::content::load_ontologies(&store).unwrap();
     samapne::content::load_demo_if_empty(&store, &base).unwrap();
-    let limits = samapne::sparql::Limits {
-        timeout: Duration::from_secs(10),
-        max_results: 100_000,
-        workers: Arc::new(tokio::sync::Semaphore::new(2)),
-    };
     let config = Config {
         base_url: base.clone(),
         body_limit: 1 << 20,

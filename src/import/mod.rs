@@ -5,6 +5,8 @@
 //! into one graph per record by [`crate::records::partition`], and each record's graph is
 //! replaced in one transaction. Blank nodes are renamed per file so that `_:b1` in two files
 //! are two nodes.
+pub mod bounds;
+
 use crate::records;
 use crate::store::{GraphWrite, Store};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -114,21 +116,29 @@ pub fn parse(
     let mut triples = Vec::new();
     // RDF/XML is read whole so that `xml:lang=""` can be rewritten (see `legacy`).
     let mut xml = String::new();
-    let reader: Box<dyn Read + '_> = if format == RdfFormat::RdfXml {
-        let mut reader = reader;
-        reader
-            .read_to_string(&mut xml)
-            .map_err(|e| ImportError::Unreadable(format!("{name}: {e}")))?;
-        if let std::borrow::Cow::Owned(fixed) = crate::legacy::rdfxml_empty_lang(&xml) {
-            xml = fixed;
+    let reader: Box<dyn Read + '_> = match format {
+        RdfFormat::RdfXml => {
+            let mut reader = reader;
+            reader
+                .read_to_string(&mut xml)
+                .map_err(|e| ImportError::Unreadable(format!("{name}: {e}")))?;
+            bounds::check_entities(&xml)
+                .map_err(|e| ImportError::Syntax(format!("{name}: {e}")))?;
+            if let std::borrow::Cow::Owned(fixed) = crate::legacy::rdfxml_empty_lang(&xml) {
+                xml = fixed;
+            }
+            Box::new(xml.as_bytes())
         }
-        Box::new(xml.as_bytes())
-    } else {
-        Box::new(reader)
+        RdfFormat::JsonLd { .. } => Box::new(bounds::Nesting::new(reader, bounds::Syntax::Json)),
+        _ => Box::new(bounds::Nesting::new(reader, bounds::Syntax::Turtle)),
     };
     for quad in parser.for_reader(reader) {
         match quad {
             Ok(q) => triples.push(Triple::from(q)),
+            // The bounds' refusals come through the reader.
+            Err(RdfParseError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(ImportError::Syntax(format!("{name}: {e}")));
+            }
             Err(RdfParseError::Io(e)) => {
                 return Err(ImportError::Unreadable(format!("{name}: {e}")));
             }

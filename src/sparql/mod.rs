@@ -1,32 +1,36 @@
 //! The public SPARQL endpoint's domain logic: inspect a query, run it safely, serialize it.
 //!
 //! Safety rules, in the order they apply:
-//! 1. The query is parsed with spargebra and walked: `SERVICE` anywhere (including inside
-//!    `EXISTS`) is refused before evaluation; an update is refused.
-//! 2. It runs on the public store only (see `store`), so no dataset clause can reach internal
-//!    data. Without a dataset clause the default graph is the union of the public graphs.
-//! 3. A deny-all SERVICE handler is installed anyway, should a dependency ever turn on
-//!    Oxigraph's `http-client` feature.
-//! 4. Evaluation runs on a bounded pool of blocking workers. A timer cancels the query's
-//!    `CancellationToken` at the timeout; Oxigraph checks it on every scan and we check it on
-//!    every result row. The worker keeps its pool slot until it really stops.
+//! 1. The text is bounded before it is parsed ([`guard`]: size, bracket nesting, operator
+//!    runs); it is parsed on a thread with a large stack, and the parsed algebra's depth is
+//!    bounded too, so no query text can overflow a stack here or in a worker.
+//! 2. `SERVICE` anywhere (including inside `EXISTS`) is refused before evaluation; an update
+//!    is refused.
+//! 3. It runs on a checkpoint of the public store only (see `store`), so no dataset clause can
+//!    reach internal data. Without a dataset clause the default graph is the union of the
+//!    public graphs. A deny-all SERVICE handler is installed anyway, should a dependency ever
+//!    turn on Oxigraph's `http-client` feature.
+//! 4. Evaluation runs in a worker process ([`pool`], [`worker`]) that is killed at the timeout
+//!    or when it passes its memory budget — Oxigraph's cancellation token is not checked in
+//!    sorts and joins, so only a process that can be killed really bounds a query. A client
+//!    address holds at most half the workers.
 //! 5. Results are serialized to memory with a cap on rows/triples, so a response is either
 //!    complete or an error, never a truncated 200.
+pub mod guard;
+pub mod pool;
+pub mod worker;
+
 use crate::conneg::{Format, RDF_FORMATS, RESULTS_FORMATS};
 use crate::error::{AppError, Result};
 use crate::metrics::Metrics;
 use crate::store::Store;
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
-use oxigraph::sparql::results::QueryResultsSerializer;
-use oxigraph::sparql::{
-    CancellationToken, DefaultServiceHandler, QueryEvaluationError, QueryResults,
-    QuerySolutionIter, SparqlEvaluator,
-};
+use oxigraph::model::NamedNode;
 use spargebra::algebra::{Expression, GraphPattern};
 use spargebra::{Query, SparqlParser};
+use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 /// A query and its protocol dataset, as received.
 #[derive(Debug, Default)]
@@ -41,29 +45,74 @@ pub struct QueryRequest {
 pub struct Limits {
     pub timeout: Duration,
     pub max_results: usize,
-    /// One permit per blocking query worker.
-    pub workers: Arc<Semaphore>,
+    /// Resident memory one query's worker process may reach, in bytes.
+    pub memory: u64,
+    /// The worker processes.
+    pub pool: Arc<pool::Pool>,
 }
 
-/// A checked query, ready to run.
+impl Limits {
+    /// `workers` processes of `exe` (this program when `None`: tests name the binary).
+    pub fn new(
+        timeout: Duration,
+        max_results: usize,
+        workers: usize,
+        memory: u64,
+        exe: Option<PathBuf>,
+    ) -> Self {
+        Self {
+            timeout,
+            max_results,
+            memory,
+            pool: Arc::new(pool::Pool::new(workers, exe)),
+        }
+    }
+}
+
+/// Whether a query answers with solutions (or a boolean) or with a graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Results,
+    Graph,
+}
+
+/// A checked query, ready to run (its text: the worker parses it again).
 pub struct Checked {
-    query: Query,
-    default_graphs: Option<Vec<NamedNode>>,
-    named_graphs: Option<Vec<NamedNode>>,
+    text: String,
+    base_iri: String,
+    form: Form,
+    default_graphs: Option<Vec<String>>,
+    named_graphs: Option<Vec<String>>,
 }
 
 impl Checked {
     /// The formats this query's results can be written in, in our order of preference.
     pub fn formats(&self) -> &'static [Format] {
-        match self.query {
-            Query::Select { .. } | Query::Ask { .. } => RESULTS_FORMATS,
-            Query::Construct { .. } | Query::Describe { .. } => RDF_FORMATS,
+        match self.form {
+            Form::Results => RESULTS_FORMATS,
+            Form::Graph => RDF_FORMATS,
         }
     }
 }
 
-/// Parses and inspects a query (rule 1).
+/// [`check`] on a thread with the stack [`guard::PARSE_STACK`], where the parsed query is
+/// also dropped (dropping a deep tree recurses too).
+pub async fn check_safely(req: QueryRequest, base_iri: String) -> Result<Checked> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("sparql-parse".into())
+        .stack_size(guard::PARSE_STACK)
+        .spawn(move || {
+            let _ = tx.send(check(&req, &base_iri));
+        })
+        .map_err(AppError::internal)?;
+    rx.await
+        .map_err(|_| AppError::internal("the query parser stopped"))?
+}
+
+/// Bounds, parses and inspects a query (rules 1 and 2) on the calling thread.
 pub fn check(req: &QueryRequest, base_iri: &str) -> Result<Checked> {
+    guard::check_text(&req.query)?;
     let parser = SparqlParser::new()
         .with_base_iri(base_iri)
         .map_err(AppError::internal)?;
@@ -76,19 +125,21 @@ pub fn check(req: &QueryRequest, base_iri: &str) -> Result<Checked> {
             return Err(AppError::SparqlSyntax(format!("invalid SPARQL query: {e}")));
         }
     };
-    let pattern = match &query {
-        Query::Select { pattern, .. }
-        | Query::Construct { pattern, .. }
-        | Query::Describe { pattern, .. }
-        | Query::Ask { pattern, .. } => pattern,
+    guard::check_algebra(&query.to_sse())?;
+    let (pattern, form) = match &query {
+        Query::Select { pattern, .. } | Query::Ask { pattern, .. } => (pattern, Form::Results),
+        Query::Construct { pattern, .. } | Query::Describe { pattern, .. } => {
+            (pattern, Form::Graph)
+        }
     };
     if uses_service(pattern) {
         return Err(AppError::ServiceRefused);
     }
-    let iris = |list: &[String]| -> Result<Vec<NamedNode>> {
+    let iris = |list: &[String]| -> Result<Vec<String>> {
         list.iter()
             .map(|s| {
                 NamedNode::new(s)
+                    .map(NamedNode::into_string)
                     .map_err(|e| AppError::BadRequest(format!("invalid graph IRI <{s}>: {e}")))
             })
             .collect()
@@ -101,158 +152,54 @@ pub fn check(req: &QueryRequest, base_iri: &str) -> Result<Checked> {
         named_graphs: protocol_dataset
             .then(|| iris(&req.named_graph_uris))
             .transpose()?,
-        query,
+        text: req.query.clone(),
+        base_iri: base_iri.to_owned(),
+        form,
     })
 }
 
-/// Runs a checked query on the public store and serializes the result in `format` (rules 2–5).
+/// Runs a checked query for `client` in a worker process on the public store's checkpoint
+/// and serializes the result in `format` (rules 3–5).
 pub async fn run(
     store: &Store,
     limits: &Limits,
     metrics: &Metrics,
     checked: Checked,
     format: Format,
+    client: Option<IpAddr>,
 ) -> Result<Vec<u8>> {
-    let token = CancellationToken::new();
+    let timeout_secs = limits.timeout.as_secs().max(1);
     let deadline = tokio::time::Instant::now() + limits.timeout;
+    let Some(_share) = limits.pool.share(client) else {
+        return Err(AppError::ClientBusy {
+            running: limits.pool.per_client(),
+            retry_after: timeout_secs,
+        });
+    };
     // Waiting for a worker counts against the timeout too.
-    let permit = tokio::time::timeout_at(deadline, limits.workers.clone().acquire_owned())
+    let slot = limits
+        .pool
+        .slot(deadline)
         .await
-        .map_err(|_| AppError::Busy)?
-        .map_err(AppError::internal)?;
-    let (public, worker_token, max) = (store.public.clone(), token.clone(), limits.max_results);
-    let running = metrics.start_query();
-    let task = tokio::task::spawn_blocking(move || {
-        let (_permit, _running) = (permit, running);
-        evaluate(&public, checked, format, &worker_token, max)
-    });
-    match tokio::time::timeout_at(deadline, task).await {
-        Ok(joined) => joined?,
-        Err(_) => {
-            token.cancel();
+        .ok_or(AppError::QueryBusy(timeout_secs))?;
+    let job = worker::Job {
+        snapshot: PathBuf::new(),
+        query: checked.text,
+        base_iri: checked.base_iri,
+        default_graphs: checked.default_graphs,
+        named_graphs: checked.named_graphs,
+        format: format.media_type().to_owned(),
+        max_results: limits.max_results,
+        timeout_ms: u64::try_from(limits.timeout.as_millis()).unwrap_or(u64::MAX),
+        memory: limits.memory,
+    };
+    let _running = metrics.start_query();
+    match limits.pool.run(store, job, deadline, slot).await {
+        Err(AppError::QueryTimeout(_)) => {
             metrics.query_timed_out();
-            Err(AppError::QueryTimeout(limits.timeout.as_secs().max(1)))
+            Err(AppError::QueryTimeout(timeout_secs))
         }
-    }
-}
-
-fn evaluate(
-    store: &oxigraph::store::Store,
-    checked: Checked,
-    format: Format,
-    token: &CancellationToken,
-    max: usize,
-) -> Result<Vec<u8>> {
-    let mut prepared = SparqlEvaluator::new()
-        .with_default_service_handler(DenyService)
-        .with_cancellation_token(token.clone())
-        .for_query(checked.query);
-    let dataset = prepared.dataset_mut();
-    match (checked.default_graphs, checked.named_graphs) {
-        (Some(default), named) => {
-            dataset.set_default_graph(default.into_iter().map(GraphName::from).collect());
-            dataset.set_available_named_graphs(
-                named
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(NamedOrBlankNode::from)
-                    .collect(),
-            );
-        }
-        (None, _) if dataset.is_default_dataset() => dataset.set_default_graph_as_union(),
-        (None, _) => {} // The query's own FROM / FROM NAMED: public graphs only, by construction.
-    }
-    let results = prepared
-        .on_store(store)
-        .execute()
-        .map_err(|e| eval_error(e, token))?;
-    let mut out = Vec::new();
-    match results {
-        QueryResults::Boolean(b) => {
-            let ser = QueryResultsSerializer::from_format(results_format(format)?);
-            ser.serialize_boolean_to_writer(&mut out, b)
-                .map_err(AppError::internal)?;
-        }
-        QueryResults::Solutions(solutions) => {
-            write_solutions(&mut out, solutions, format, token, max)?
-        }
-        QueryResults::Graph(triples) => {
-            let rdf = format
-                .rdf_format()
-                .ok_or_else(|| AppError::internal("not a graph format"))?;
-            let mut ser = crate::views::rdf::serializer(rdf).for_writer(&mut out);
-            for (i, triple) in triples.enumerate() {
-                let triple = triple.map_err(|e| eval_error(e, token))?;
-                if i >= max {
-                    return Err(AppError::ResultTooLarge(max));
-                }
-                ser.serialize_triple(&triple).map_err(AppError::internal)?;
-            }
-            ser.finish().map_err(AppError::internal)?;
-        }
-    }
-    Ok(out)
-}
-
-fn write_solutions(
-    out: &mut Vec<u8>,
-    solutions: QuerySolutionIter<'_>,
-    format: Format,
-    token: &CancellationToken,
-    max: usize,
-) -> Result<()> {
-    let ser = QueryResultsSerializer::from_format(results_format(format)?);
-    let mut writer = ser
-        .serialize_solutions_to_writer(out, solutions.variables().to_vec())
-        .map_err(AppError::internal)?;
-    for (i, solution) in solutions.enumerate() {
-        let solution = solution.map_err(|e| eval_error(e, token))?;
-        if i >= max {
-            return Err(AppError::ResultTooLarge(max));
-        }
-        if token.is_cancelled() {
-            return Err(AppError::QueryTimeout(0));
-        }
-        writer.serialize(&solution).map_err(AppError::internal)?;
-    }
-    writer.finish().map_err(AppError::internal)?;
-    Ok(())
-}
-
-fn results_format(format: Format) -> Result<oxigraph::sparql::results::QueryResultsFormat> {
-    format
-        .results_format()
-        .ok_or_else(|| AppError::internal("not a results format"))
-}
-
-/// Evaluation errors caused by the query itself are the client's (400); cancellation is a
-/// timeout; the rest is ours (500).
-fn eval_error(e: QueryEvaluationError, token: &CancellationToken) -> AppError {
-    if token.is_cancelled() {
-        return AppError::QueryTimeout(0);
-    }
-    match e {
-        QueryEvaluationError::Dataset(e) => AppError::internal(e),
-        QueryEvaluationError::Service(_) => AppError::ServiceRefused,
-        other => AppError::BadRequest(format!("query evaluation failed: {other}")),
-    }
-}
-
-/// Refuses every SERVICE call (rule 3).
-struct DenyService;
-
-impl DefaultServiceHandler for DenyService {
-    type Error = QueryEvaluationError;
-
-    fn handle(
-        &self,
-        _name: &NamedNode,
-        _pattern: &GraphPattern,
-        _base: Option<&oxiri::Iri<String>>,
-    ) -> Result<QuerySolutionIter<'static>, QueryEvaluationError> {
-        Err(QueryEvaluationError::Unexpected(
-            "SERVICE is not allowed".into(),
-        ))
+        other => other,
     }
 }
 
