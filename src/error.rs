@@ -172,18 +172,8 @@ impl IntoResponse for AppError {
         } else {
             self.to_string()
         };
-        let body = serde_json::json!({
-            "type": format!("https://w3id.org/samapne/problems/{}", self.slug()),
-            "title": status.canonical_reason().unwrap_or("Error"),
-            "status": status.as_u16(),
-            "detail": detail,
-        });
-        let mut response = (status, body.to_string()).into_response();
+        let mut response = problem(status, self.slug(), &detail);
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
         if let Self::Unauthorized(_) = &self {
             headers.insert(
                 header::WWW_AUTHENTICATE,
@@ -211,6 +201,23 @@ impl IntoResponse for AppError {
         }
         response
     }
+}
+
+/// An RFC 9457 problem: `application/problem+json` with `type` (our IRI for `slug`), `title`
+/// (the status's reason phrase), `status` and `detail`.
+pub fn problem(status: StatusCode, slug: &str, detail: &str) -> Response {
+    let body = serde_json::json!({
+        "type": format!("https://w3id.org/samapne/problems/{slug}"),
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
 }
 
 impl From<crate::conneg::NotAcceptable> for AppError {

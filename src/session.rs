@@ -9,6 +9,7 @@ use crate::throttle::Throttle;
 use axum::http::{HeaderMap, header};
 use rand::RngCore;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -26,17 +27,37 @@ pub struct Session {
     last_seen: Instant,
 }
 
-/// Live sessions, and failed logins per account name (a throttle against guessing: after
-/// five failures a name waits 15 minutes).
-pub struct Sessions(Mutex<HashMap<String, Session>>, Throttle);
+/// Live sessions, and failed logins (a throttle against guessing): per account name, five
+/// failures make the name wait 15 minutes; per client address, [`LOGINS_PER_ADDRESS`]
+/// failures with any names make the address wait as long (each try costs an argon2 run,
+/// known name or not, so unknown names must be counted too).
+pub struct Sessions {
+    live: Mutex<HashMap<String, Session>>,
+    by_name: Throttle,
+    by_address: Throttle,
+}
+
+/// Failed logins one client address may make in 15 minutes, whatever the names.
+pub const LOGINS_PER_ADDRESS: u32 = 20;
 
 impl Default for Sessions {
     fn default() -> Self {
-        Self(
-            Mutex::default(),
-            Throttle::new(5, Duration::from_secs(15 * 60)),
-        )
+        let window = Duration::from_secs(15 * 60);
+        Self {
+            live: Mutex::default(),
+            by_name: Throttle::new(5, window),
+            by_address: Throttle::new(LOGINS_PER_ADDRESS, window),
+        }
     }
+}
+
+/// Why a login may not be tried now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Throttled {
+    /// Too many recent failures for this account name.
+    Name,
+    /// Too many recent failures from this client address.
+    Address,
 }
 
 /// 32 random bytes, hex.
@@ -50,7 +71,7 @@ impl Sessions {
     /// Starts a session for `principal`; returns its id.
     pub fn start(&self, principal: Principal) -> String {
         let id = random_token();
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.live.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= MAX_SESSIONS {
             map.retain(|_, s| s.last_seen.elapsed() < IDLE);
             if map.len() >= MAX_SESSIONS
@@ -76,7 +97,7 @@ impl Sessions {
     /// The live session of the request's cookie, if any.
     pub fn of(&self, headers: &HeaderMap) -> Option<Session> {
         let id = cookie(headers, SESSION_COOKIE)?;
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.live.lock().unwrap_or_else(|e| e.into_inner());
         match map.get_mut(&id) {
             Some(s) if s.last_seen.elapsed() < IDLE => {
                 s.last_seen = Instant::now();
@@ -90,23 +111,37 @@ impl Sessions {
         }
     }
 
-    /// Whether `name` may try to log in now (fewer than five recent failures).
-    pub fn may_try(&self, name: &str) -> bool {
-        !self.1.blocked(name)
+    /// Whether `name` may try to log in now from `address` (`None`: a caller in the same
+    /// process, counted by name only).
+    pub fn may_try(&self, name: &str, address: Option<IpAddr>) -> Result<(), Throttled> {
+        if address.is_some_and(|a| self.by_address.blocked(&a.to_string())) {
+            return Err(Throttled::Address);
+        }
+        if self.by_name.blocked(name) {
+            return Err(Throttled::Name);
+        }
+        Ok(())
     }
 
-    /// Records a login attempt's outcome for `name`.
-    pub fn attempted(&self, name: &str, ok: bool) {
+    /// Records a login attempt's outcome for `name` from `address`. A success forgets the
+    /// name's failures but not the address's: one good account must not reset a guesser.
+    pub fn attempted(&self, name: &str, address: Option<IpAddr>, ok: bool) {
         if ok {
-            self.1.clear(name);
+            self.by_name.clear(name);
         } else {
-            self.1.hit(name);
+            self.by_name.hit(name);
+            if let Some(a) = address {
+                self.by_address.hit(&a.to_string());
+            }
         }
     }
 
     pub fn end(&self, headers: &HeaderMap) {
         if let Some(id) = cookie(headers, SESSION_COOKIE) {
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            self.live
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
         }
     }
 }

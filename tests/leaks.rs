@@ -724,3 +724,100 @@ async fn web_ui_forms() {
     let _ = ASSESS_GREEN;
     let _ = dataset("x", "y", "z");
 }
+
+/// Failed logins are throttled per client address too: distinct names from one address
+/// (each an argon2 run) get 429 after `LOGINS_PER_ADDRESS` failures, even with the right
+/// password for a new name. A real socket, for the client address. See issue 11, point 7.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_logins_are_throttled_per_address() {
+    let app = crate::util::live().await;
+    let addr: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
+    let (status, page) = crate::util::http(
+        addr,
+        "GET /login HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let cookie = page
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("set-cookie")
+                .then(|| value.trim().split(';').next().unwrap().to_owned())
+        })
+        .expect("a CSRF cookie");
+    let csrf = csrf_of(&page);
+    let login = async |name: &str, password: &str| {
+        let body = format!("csrf={csrf}&name={name}&password={password}");
+        let (status, text) = crate::util::http(
+            addr,
+            &format!(
+                "POST /login HTTP/1.1\r\nHost: t\r\nCookie: {cookie}\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+        .await;
+        (status, text)
+    };
+    let max = samapne::session::LOGINS_PER_ADDRESS;
+    for i in 0..max {
+        let (status, text) = login(&format!("ukjent-{i}"), "gjett").await;
+        assert_eq!(status, 401, "failure {i}: {text}");
+    }
+    let (status, text) = login("ukjent-siste", "gjett").await;
+    assert_eq!(status, 429, "{text}");
+    let (status, _) = login("trondheim-it", "samapne-demo").await;
+    assert_eq!(status, 429, "the address waits, whatever the name");
+}
+
+/// The /manage pages answer another organisation's internal dataset as an unknown one: 404
+/// for its page and for a step posted through a form. See issue 11, point 7.
+#[tokio::test]
+async fn manage_pages_hide_other_organisations_internal_datasets() {
+    let app = TestApp::demo();
+    let bodo = crate::process::BODO;
+    let internal = "trondheim-bygningsregister";
+    assert_eq!(
+        app.get(&format!("/datasets/{internal}"), Some("text/turtle"))
+            .await
+            .status,
+        404,
+        "the dataset is internal"
+    );
+    let (mut b, r) = Browser::logged_in(&app, "bodo-data", "samapne-demo").await;
+    assert_eq!(r.status, 303);
+    let home = b.send("GET", &format!("/manage/{bodo}"), None).await;
+    assert_eq!(home.status, 200);
+    let csrf = csrf_of(&home.text());
+    let before = app.count_quads();
+    for id in [internal, "finnes-ikke"] {
+        let page = b
+            .send("GET", &format!("/manage/{bodo}/datasets/{id}"), None)
+            .await;
+        assert_eq!(page.status, 404, "{id}");
+        let r = b
+            .send(
+                "POST",
+                &format!("/manage/{bodo}/datasets/{id}/assessment"),
+                Some(&format!(
+                    "csrf={csrf}&trafficLight=green&justification=Kapret"
+                )),
+            )
+            .await;
+        assert_eq!(r.status, 404, "{id}: {}", r.text());
+    }
+    // Nor can its description be replaced through the form.
+    let takeover =
+        dataset(internal, "Kapret", "Overtatt.").replace(crate::process::TRONDHEIM, bodo);
+    let r = b
+        .send(
+            "POST",
+            &format!("/manage/{bodo}/datasets/{internal}/description"),
+            Some(&format!("csrf={csrf}&turtle={}", enc(&takeover))),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert_eq!(app.count_quads(), before);
+}

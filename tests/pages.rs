@@ -301,3 +301,162 @@ async fn cached_pages_in_gzip_and_plain() {
     assert_eq!(first, cached);
     assert_eq!(first, plain.text());
 }
+
+/// Script links already in the store (from before validation refused them) are shown as
+/// text, never as links; web and mail addresses still are links. See issue 11, point 4.
+#[tokio::test]
+async fn script_links_are_not_links() {
+    use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+    let app = TestApp::demo();
+    let dataset = format!(
+        "{}/datasets/trondheim-energibruk-kommunale-bygg",
+        crate::util::BASE
+    );
+    let n = |s: &str| NamedNode::new(s).unwrap();
+    let dcat = |l: &str| n(&format!("http://www.w3.org/ns/dcat#{l}"));
+    let g = GraphName::NamedNode(n(&dataset));
+    let js = n(&format!("{dataset}#js"));
+    let web = n(&format!("{dataset}#web"));
+    let triples: [(NamedNode, NamedNode, Term); 10] = [
+        (n(&dataset), dcat("distribution"), web.clone().into()),
+        (
+            web.clone(),
+            n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            dcat("Distribution").into(),
+        ),
+        (
+            web.clone(),
+            dcat("accessURL"),
+            n("https://data.example.no/ok").into(),
+        ),
+        (n(&dataset), dcat("distribution"), js.clone().into()),
+        (
+            n(&dataset),
+            dcat("landingPage"),
+            n("javascript:alert(5)").into(),
+        ),
+        (
+            n(&dataset),
+            n("http://xmlns.com/foaf/0.1/page"),
+            n("data:text/html,alert(6)").into(),
+        ),
+        (
+            js.clone(),
+            n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            dcat("Distribution").into(),
+        ),
+        (
+            js.clone(),
+            n("http://purl.org/dc/terms/title"),
+            Literal::new_language_tagged_literal("Skriptlenker", "nb")
+                .unwrap()
+                .into(),
+        ),
+        (
+            js.clone(),
+            dcat("accessURL"),
+            n("javascript:alert(3)").into(),
+        ),
+        (
+            js.clone(),
+            dcat("downloadURL"),
+            n("JAVASCRIPT:alert(4)").into(),
+        ),
+    ];
+    for (s, p, o) in triples {
+        app.store()
+            .public
+            .insert(&Quad::new(s, p, o, g.clone()))
+            .unwrap();
+    }
+    let html = page(&app, "/datasets/trondheim-energibruk-kommunale-bygg")
+        .await
+        .replace("&#x2f;", "/");
+    let lower = html.to_ascii_lowercase();
+    assert!(
+        !lower.contains("href=\"javascript:") && !lower.contains("href=\"data:"),
+        "no script link: {html}"
+    );
+    // (The landing and documentation pages are not among the facts a page shows.)
+    for shown in ["javascript:alert(3)", "JAVASCRIPT:alert(4)"] {
+        assert!(html.contains(shown), "{shown} shown as text");
+    }
+    assert!(html.contains("Skriptlenker"));
+    // The dataset's other links are still links.
+    assert!(
+        html.contains("href=\"https://data.example.no/ok\""),
+        "{html}"
+    );
+    assert!(samapne::views::pages::linkable("mailto:post@example.no"));
+    assert!(samapne::views::pages::linkable("FTP://ftp.example.no/x"));
+    assert!(samapne::views::pages::linkable("/datasets/x?lang=nb"));
+    for bad in [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "vbscript:x",
+        "file:///etc/passwd",
+    ] {
+        assert!(!samapne::views::pages::linkable(bad), "{bad}");
+    }
+}
+
+/// Every page carries a strict Content-Security-Policy, nosniff and a Referrer-Policy, and
+/// has no inline script or style for the policy to refuse (style and scripts are files under
+/// /assets/). See issue 11, point 4.
+#[tokio::test]
+async fn pages_carry_security_headers() {
+    let app = TestApp::demo();
+    for path in [
+        "/",
+        "/datasets/trondheim-energibruk-kommunale-bygg",
+        "/sparql",
+        "/login",
+        "/manage",
+        "/search?q=barnehage",
+        "/catalogs/942110464/overview",
+        "/finnes-ikke",
+    ] {
+        let r = get(&app, path, CHROME, None).await;
+        assert!(matches!(r.status, 200 | 303 | 404), "{path}: {}", r.status);
+        let csp = r.header("content-security-policy");
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp:?}");
+        }
+        assert!(!csp.contains("unsafe"), "{path}: {csp}");
+        assert_eq!(r.header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(
+            r.header("referrer-policy"),
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        let html = r.text();
+        assert!(!html.contains("<style"), "{path}: inline style element");
+        assert!(!html.contains(" style="), "{path}: inline style attribute");
+        assert!(
+            html.split("<script")
+                .skip(1)
+                .all(|s| s.split('>').next().is_some_and(|tag| tag.contains("src="))),
+            "{path}: inline script"
+        );
+    }
+    for (asset, ctype) in [
+        ("/assets/site.css", "text/css; charset=utf-8"),
+        ("/assets/sparql.css", "text/css; charset=utf-8"),
+        ("/assets/sparql.js", "text/javascript; charset=utf-8"),
+    ] {
+        let r = app.get(asset, None).await;
+        assert_eq!(r.status, 200, "{asset}");
+        assert_eq!(r.header("content-type"), ctype);
+        assert_eq!(r.header("x-content-type-options"), "nosniff");
+    }
+    // Not only pages: every response is nosniff.
+    let r = app.get("/api/openapi.json", None).await;
+    assert_eq!(r.header("x-content-type-options"), "nosniff");
+}

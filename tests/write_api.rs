@@ -513,7 +513,7 @@ async fn a_valid_write_replaces_a_draft() {
     };
     assert!(internal_graph(&iri));
 
-    // Another organisation cannot claim the draft.
+    // Another organisation cannot claim the draft: to it, the draft is not there.
     let bodo = token(&app, BODO, &["data-steward"]);
     put(
         &app,
@@ -523,7 +523,7 @@ async fn a_valid_write_replaces_a_draft() {
         &dataset(BODO, "x"),
     )
     .await
-    .assert_problem(403);
+    .assert_problem(404);
 
     let t = token(&app, TRONDHEIM, &["data-steward"]);
     let r = put(
@@ -720,4 +720,281 @@ async fn data_services_reach_their_page_and_harvest_document() {
         !datasets.text().contains("dcat:service"),
         "services have their own document"
     );
+}
+
+/// Script links are refused: `javascript:` (and `data:`) access, download, landing-page,
+/// documentation and endpoint URLs fail validation (422, the report names each property),
+/// and nothing is stored. Web, FTP and mail addresses pass. See issue 11, point 4.
+#[tokio::test]
+async fn script_links_are_refused() {
+    let app = TestApp::demo();
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    let before = app.count_quads();
+    let body = dataset(TRONDHEIM, "Skript").replace(
+        "dcat:accessURL <https://data.example.no/test> ;",
+        "dcat:accessURL <javascript:alert(3)> ; dcat:downloadURL <JavaScript:alert(4)> ;",
+    );
+    let body = body.replace(
+        "dcat:distribution <#csv> .",
+        "dcat:distribution <#csv> ; dcat:landingPage <javascript:alert(5)> ; \
+         <http://xmlns.com/foaf/0.1/page> <data:text/html,alert(6)> .",
+    );
+    let r = put_with(
+        &app,
+        "/api/datasets/skript",
+        Some(&t),
+        "text/turtle",
+        &body,
+        &[("accept-language", "en")],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    let report = r.text();
+    for property in [
+        "dcat:accessURL",
+        "dcat:downloadURL",
+        "dcat:landingPage",
+        "foaf:page",
+    ] {
+        assert!(
+            report.contains(&format!("sh:resultPath {property}"))
+                && report.contains(&format!(
+                    "({property}) must be an http, https, ftp or mailto"
+                )),
+            "{property} named: {report}"
+        );
+    }
+    assert!(
+        report.contains("must be an http, https, ftp or mailto address"),
+        "{report}"
+    );
+    assert_eq!(app.count_quads(), before, "nothing stored");
+
+    let service = format!(
+        r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<> a dcat:DataService ; dct:identifier "skript-api" ; dct:title "Skript-API"@nb ;
+  dct:publisher <../organizations/{TRONDHEIM}> ; dcat:endpointURL <javascript:alert(7)> ."#
+    );
+    let r = put(
+        &app,
+        "/api/data-services/skript-api",
+        Some(&t),
+        "text/turtle",
+        &service,
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(
+        r.text().contains("sh:resultPath dcat:endpointURL"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(app.count_quads(), before, "nothing stored");
+
+    // Other schemes that only navigate are fine.
+    let fine = dataset(TRONDHEIM, "Lenker").replace(
+        "dcat:accessURL <https://data.example.no/test> ;",
+        "dcat:accessURL <ftp://ftp.example.no/test> ; dcat:downloadURL <HTTP://data.example.no/x.csv> ;",
+    );
+    let r = put(&app, "/api/datasets/lenker", Some(&t), "text/turtle", &fine).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+}
+
+/// Draft takeover: an imported draft that names no publisher is not another organisation's
+/// to replace, any more than to delete; both are refused alike and the draft is unchanged.
+/// See issue 11, point 6.
+#[tokio::test]
+async fn a_draft_without_publisher_cannot_be_taken_over() {
+    let app = TestApp::demo();
+    let iri = format!("{BASE}/datasets/foreldrelos");
+    let file = app.dir.path().join("orphan.ttl");
+    std::fs::write(
+        &file,
+        format!(
+            r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<{iri}> a dcat:Dataset ; dct:identifier "foreldrelos" ; dct:title "Uten utgiver"@nb ;
+  dct:description "Importert uten dct:publisher."@nb ."#
+        ),
+    )
+    .unwrap();
+    let summary = samapne::import::import_files(app.store(), &[&file], BASE, true).unwrap();
+    assert_eq!(summary.drafts, 1);
+    let draft = || {
+        let g = oxigraph::model::NamedNode::new(iri.clone()).unwrap();
+        let mut quads: Vec<String> = app
+            .store()
+            .internal
+            .quads_for_pattern(None, None, None, Some(g.as_ref().into()))
+            .map(|q| q.unwrap().to_string())
+            .collect();
+        quads.sort();
+        quads
+    };
+    let original = draft();
+    assert!(!original.is_empty());
+    let stewards = [BODO, TRONDHEIM].map(|org| (org, token(&app, org, &["data-steward"])));
+    let before = app.count_quads();
+    for (org, steward) in stewards {
+        let put_status = put(
+            &app,
+            "/api/datasets/foreldrelos",
+            Some(&steward),
+            "text/turtle",
+            &dataset(org, "Kapret"),
+        )
+        .await;
+        let delete_status = delete(&app, "/api/datasets/foreldrelos", &steward).await;
+        assert!(
+            matches!(put_status.status, 403 | 404),
+            "PUT by {org}: {}",
+            put_status.text()
+        );
+        put_status.assert_problem(put_status.status);
+        assert_eq!(
+            put_status.status, delete_status.status,
+            "replacing follows the rule of deleting"
+        );
+        assert_eq!(draft(), original, "the draft is unchanged");
+        assert_eq!(app.count_quads(), before);
+    }
+    // An admin may decide about it.
+    let admin = token(&app, TRONDHEIM, &["admin"]);
+    let r = put(
+        &app,
+        "/api/datasets/foreldrelos",
+        Some(&admin),
+        "text/turtle",
+        &dataset(TRONDHEIM, "Ryddet"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+/// Another organisation's internal (registered, not public) dataset answers as an unknown id
+/// does, on every API route: 404 with the same detail. See issue 11, point 7.
+#[tokio::test]
+async fn another_organisations_internal_dataset_is_not_found() {
+    let app = TestApp::demo();
+    let trondheim = token(&app, TRONDHEIM, &["data-steward"]);
+    let r = put(
+        &app,
+        "/api/datasets/internt",
+        Some(&trondheim),
+        "text/turtle",
+        &dataset(TRONDHEIM, "Internt"),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["public"], false);
+    let bodo = token(&app, BODO, &["data-steward", "legal", "it", "data-owner"]);
+    let before = app.count_quads();
+    let call = async |method: &str, id: &str, rest: &str, body: String| {
+        let req = Request::builder()
+            .method(method)
+            .uri(format!("/api/datasets/{id}{rest}"))
+            .header("authorization", format!("Bearer {bodo}"))
+            .header(
+                "content-type",
+                if rest.is_empty() {
+                    "text/turtle"
+                } else {
+                    "application/json"
+                },
+            )
+            .body(Body::from(body))
+            .unwrap();
+        app.send(req).await
+    };
+    let assess = r#"{"trafficLight":"green","justification":"Ingen."}"#.to_owned();
+    let routes: [(&str, &str, String); 5] = [
+        ("DELETE", "", String::new()),
+        ("POST", "/assessment", assess),
+        ("POST", "/publish", String::new()),
+        ("GET", "/process", String::new()),
+        ("PUT", "", dataset(BODO, "Kapret")),
+    ];
+    for (method, rest, body) in routes {
+        let internal = call(method, "internt", rest, body.clone()).await;
+        internal.assert_problem(404);
+        let detail = internal.json()["detail"]
+            .as_str()
+            .unwrap()
+            .replace("internt", "ID");
+        if method != "PUT" {
+            // (A PUT of an unknown id creates it: there is no 404 to compare with.)
+            let unknown = call(method, "finnes-ikke", rest, body).await;
+            unknown.assert_problem(404);
+            assert_eq!(
+                unknown.json()["detail"]
+                    .as_str()
+                    .unwrap()
+                    .replace("finnes-ikke", "ID"),
+                detail,
+                "{method} {rest}: the same answer"
+            );
+        }
+        assert_eq!(app.count_quads(), before, "{method} {rest} changed nothing");
+    }
+    // Members still see what they may not do (403), and public records stay 403 for others.
+    let trondheim_legal = token(&app, TRONDHEIM, &["legal"]);
+    delete(&app, "/api/datasets/internt", &trondheim_legal)
+        .await
+        .assert_problem(403);
+    delete(&app, "/api/datasets/trondheim-barnehager", &bodo)
+        .await
+        .assert_problem(403);
+}
+
+/// Every error is problem+json, also the ones axum's extractors make: an id that is not
+/// UTF-8 (`%C0%AE`), a query parameter of the wrong type, a JSON body that does not parse or
+/// has the wrong shape. See issue 11, point 7.
+#[tokio::test]
+async fn extractor_rejections_are_problems() {
+    let app = TestApp::demo();
+    let t = token(&app, TRONDHEIM, &["data-steward"]);
+    for path in [
+        "/api/datasets/%C0%AE/process",
+        "/manage/942110464/datasets/%C0%AE",
+        // A query parameter of the wrong type (axum's Query rejection).
+        "/api/organizations/942110464/overview?priority=high",
+    ] {
+        let r = app
+            .send(
+                Request::get(path)
+                    .header("authorization", format!("Bearer {t}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        r.assert_problem(400);
+    }
+    let r = put(
+        &app,
+        "/api/datasets/%C0%AE",
+        Some(&t),
+        "text/turtle",
+        &dataset(TRONDHEIM, "x"),
+    )
+    .await;
+    r.assert_problem(400);
+    delete(&app, "/api/datasets/%C0%AE", &t)
+        .await
+        .assert_problem(400);
+    for body in ["{not json", "[1,2]", r#"{"trafficLight": 3}"#] {
+        let r = app
+            .send(
+                Request::post("/api/datasets/trondheim-barnehager/assessment")
+                    .header("authorization", format!("Bearer {t}"))
+                    .header("content-type", "application/json")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        r.assert_problem(400);
+        assert!(
+            r.json()["detail"].as_str().unwrap().contains("JSON"),
+            "{}",
+            r.text()
+        );
+    }
 }

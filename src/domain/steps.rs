@@ -113,7 +113,8 @@ impl Step {
 
 /// Takes `step` for the dataset `iri` as `who`; returns the process record after it.
 ///
-/// Refusals, in the order a caller can act on: 404 no such dataset, 403 the caller lacks the
+/// Refusals, in the order a caller can act on: 404 no such dataset (or one that is not
+/// public, to a caller outside its organisation), 403 the caller lacks the
 /// role in the dataset's organisation, 409 the dataset is not in a state the step is taken
 /// from (or is red, for an approval), 422 what the step needs is missing or the description
 /// fails SHACL (publish). Nothing is written on any refusal.
@@ -138,6 +139,10 @@ pub fn take(
         graph_triples(holder, iri)
     };
     let org = dataset.process.org.clone();
+    // To a caller outside its organisation, a dataset that is not public is absent.
+    if !dataset.public && !who.member_of(&org) {
+        return Err(WriteError::NotFound(format!("there is no dataset <{iri}>")));
+    }
     if !step.roles().iter().any(|r| who.may(r, &org)) {
         return Err(WriteError::Forbidden(format!(
             "the step {} needs the role {} in organisation {org}; {} has {}",

@@ -123,9 +123,7 @@ pub fn put(
 
     let _guard = store.lock_writes();
     let existing = Existing::read(store, iri)?;
-    if let Some(old) = &existing.publisher {
-        require_org(who, base_url, kind.writer_role(), old, "is published by")?;
-    }
+    existing.may_change(who, base_url, kind, iri)?;
     let modified = match triples
         .iter()
         .find(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == DCT_MODIFIED)
@@ -244,19 +242,9 @@ pub fn delete(
     let _guard = store.lock_writes();
     let existing = Existing::read(store, iri)?;
     if !existing.found() {
-        return Err(WriteError::NotFound(format!("there is no record <{iri}>")));
+        return Err(absent(iri));
     }
-    match &existing.publisher {
-        Some(p) => require_org(who, base_url, kind.writer_role(), p, "is published by")?,
-        // A record with no publisher can only have come from an import; only admins may
-        // decide about it.
-        None if !who.is_admin() => {
-            return Err(WriteError::Forbidden(format!(
-                "<{iri}> names no publisher; only an admin may delete it"
-            )));
-        }
-        None => {}
-    }
+    existing.may_change(who, base_url, kind, iri)?;
     let mut public = catalog_writes(store, base_url, kind, iri, None)?;
     if existing.public.is_some() {
         public.push(GraphWrite {
@@ -275,6 +263,11 @@ pub fn delete(
     }
     store.write(public, internal)?;
     Ok(())
+}
+
+/// The refusal for a record that is not there, or not there for the caller.
+fn absent(iri: &NamedNode) -> WriteError {
+    WriteError::NotFound(format!("there is no record <{iri}>"))
 }
 
 /// The internal graph that remembers that a public record was deleted (its IRI answers
@@ -480,6 +473,36 @@ impl Existing {
 
     fn found(&self) -> bool {
         self.public.is_some() || self.draft.is_some()
+    }
+
+    /// Whether `who` may replace or delete what is at `iri` (one rule for `PUT` and
+    /// `DELETE`): anyone with the role may write where nothing is; a record of an
+    /// organisation needs the writer's role in it; a record that names no publisher (only an
+    /// import makes one) needs an admin. To a caller who is not a member of its organisation,
+    /// a record that is not public is absent: the same 404 as for an IRI with nothing at it,
+    /// so that internal ids cannot be probed.
+    fn may_change(
+        &self,
+        who: &Principal,
+        base_url: &str,
+        kind: Kind,
+        iri: &NamedNode,
+    ) -> Result<(), WriteError> {
+        if !self.found() {
+            return Ok(());
+        }
+        let org = self.publisher.as_ref().and_then(|p| orgnr_of(base_url, p));
+        let member = who.is_admin() || org.is_some_and(|o| who.member_of(o));
+        if self.public.is_none() && !member {
+            return Err(absent(iri));
+        }
+        match &self.publisher {
+            Some(p) => require_org(who, base_url, kind.writer_role(), p, "is published by"),
+            None if who.is_admin() => Ok(()),
+            None => Err(WriteError::Forbidden(format!(
+                "<{iri}> names no publisher; only an admin may replace or delete it"
+            ))),
+        }
     }
 
     /// The last description, as N-Triples, for the change record.

@@ -170,6 +170,7 @@ fn coordinations(
                 .strip_prefix(base)
                 .unwrap_or(c.as_str())
                 .to_owned();
+            let href = crate::views::pages::link_to(&href).map(str::to_owned);
             out.push(json!({ "text": label, "href": href }));
         }
     }

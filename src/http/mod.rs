@@ -18,9 +18,9 @@ use crate::metrics::Metrics;
 use axum::Router;
 use axum::extract::State;
 use axum::extract::{MatchedPath, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use std::sync::Arc;
 use std::time::Instant;
@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/assets/yasgui/{file}", get(ops::yasgui_asset))
+        .route("/assets/{file}", get(ops::site_asset))
         // SPARQL 1.1 Protocol (query only)
         .route("/sparql", get(sparql::get).post(sparql::post))
         // Harvest documents (Felles datakatalog, data.europa.eu, CKAN)
@@ -101,8 +102,9 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(not_found)
         .with_state(state)
-        .layer(middleware::from_fn(problem_for_bare_errors))
         .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(middleware::from_fn(security_headers))
         // Compresses only when the client sent Accept-Encoding, and never harvest documents,
         // which carry their own gzip with an exact Content-Length.
         .layer(
@@ -124,25 +126,119 @@ async fn not_found() -> AppError {
     AppError::NotFound("nothing is published at this address".into())
 }
 
-/// Gives framework-made errors (405 from routing, 413 from the body limit) our problem body.
+/// Gives every error response that is not already ours a problem body: 405 from routing, 413
+/// from the body limit, and the `text/plain` rejections of axum's extractors (a path segment
+/// that is not UTF-8, a body that cannot be read, JSON that does not parse, a missing header).
+/// Kept as they are: problem+json, HTML error pages, and RDF (a SHACL report, a tombstone).
+/// The status and the other headers (`Allow`, `Retry-After`, …) stay; the rejection's text
+/// becomes the detail.
 async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
-    let has_body_type = response
-        .headers()
-        .contains_key(axum::http::header::CONTENT_TYPE);
-    match response.status() {
-        StatusCode::METHOD_NOT_ALLOWED if !has_body_type => {
-            let allow = response.headers().get(axum::http::header::ALLOW).cloned();
-            let mut r = AppError::MethodNotAllowed("method not allowed on this resource".into())
-                .into_response();
-            if let Some(allow) = allow {
-                r.headers_mut().insert(axum::http::header::ALLOW, allow);
-            }
-            r
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge.into_response(),
-        _ => response,
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_ours(&response) {
+        return response;
     }
+    let (parts, body) = response.into_parts();
+    let detail = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "method not allowed on this resource".to_owned(),
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge.to_string(),
+        _ if status.is_server_error() => {
+            let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+            tracing::error!(%status, detail = %String::from_utf8_lossy(&text), "internal error");
+            "The server failed to answer; the error has been logged.".to_owned()
+        }
+        _ => {
+            let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+            let text = String::from_utf8_lossy(&text).trim().to_owned();
+            if text.is_empty() {
+                status.canonical_reason().unwrap_or("Error").to_owned()
+            } else {
+                text
+            }
+        }
+    };
+    let mut problem = crate::error::problem(status, &slug(status), &detail);
+    for (name, value) in &parts.headers {
+        if ![
+            header::CONTENT_TYPE,
+            header::CONTENT_LENGTH,
+            header::TRANSFER_ENCODING,
+        ]
+        .contains(name)
+        {
+            problem.headers_mut().append(name, value.clone());
+        }
+    }
+    problem
+}
+
+/// Whether an error response is already in one of our formats.
+fn is_ours(response: &Response) -> bool {
+    let Some(media_type) = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    media_type == "application/problem+json"
+        || media_type == "text/html"
+        || crate::conneg::RDF_FORMATS
+            .iter()
+            .any(|f| f.media_type() == media_type)
+}
+
+/// The problem `type` of a status we did not make ourselves (the names [`AppError`] uses).
+fn slug(status: StatusCode) -> String {
+    match status.as_u16() {
+        400 => "bad-request".into(),
+        404 => "not-found".into(),
+        405 => "method-not-allowed".into(),
+        406 => "not-acceptable".into(),
+        413 => "payload-too-large".into(),
+        415 => "unsupported-media-type".into(),
+        422 => "unprocessable".into(),
+        429 => "too-many-requests".into(),
+        500 => "internal".into(),
+        503 => "busy".into(),
+        other => format!("http-{other}"),
+    }
+}
+
+/// What every response tells a browser: the content type is meant (`nosniff`); where a page
+/// may take scripts, styles, images, forms and frames from (ours only: no inline script or
+/// style, no plugins, no `<base>`, not framed by another site); and to send other sites only
+/// our origin as the referrer. Pages load their style and scripts from `/assets/`.
+async fn security_headers(req: Request, next: Next) -> Response {
+    const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+        img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+        form-action 'self'";
+    // The same for the SPARQL editor, whose result table (YASGUI's column resizer) adds two
+    // fixed `<style>` elements: allowed by their hashes, nothing else inline. A new YASGUI
+    // must have its hashes checked (tests/a11y.rs runs the editor under this policy).
+    const EDITOR_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' \
+        'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk=' \
+        'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='; img-src 'self' data:; \
+        object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    let csp = if req.uri().path() == "/sparql" {
+        EDITOR_CSP
+    } else {
+        CSP
+    };
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+    ] {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
 }
 
 /// Records every request in the metrics, by matched route (never the raw path, whose

@@ -85,11 +85,36 @@ pub async fn yasgui_asset(Path(file): Path<String>) -> Result<impl IntoResponse>
         "yasgui.min.css" => (YASGUI_CSS, "text/css; charset=utf-8"),
         _ => return Err(AppError::NotFound("no such asset".into())),
     };
-    Ok((
+    Ok(asset(body, content_type))
+}
+
+/// `GET /assets/{file}`: our own style sheets and scripts. The pages load them as files, so
+/// that their `Content-Security-Policy` allows no inline style or script.
+pub async fn site_asset(Path(file): Path<String>) -> Result<impl IntoResponse> {
+    let (body, content_type): (&[u8], _) = match file.as_str() {
+        "site.css" => (
+            include_bytes!("../../assets/site.css"),
+            "text/css; charset=utf-8",
+        ),
+        "sparql.css" => (
+            include_bytes!("../../assets/sparql.css"),
+            "text/css; charset=utf-8",
+        ),
+        "sparql.js" => (
+            include_bytes!("../../assets/sparql.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        _ => return Err(AppError::NotFound("no such asset".into())),
+    };
+    Ok(asset(body, content_type))
+}
+
+fn asset(body: &'static [u8], content_type: &'static str) -> impl IntoResponse {
+    (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         body,
-    ))
+    )
 }

@@ -306,11 +306,15 @@ pub async fn process_of(
         Ok::<_, AppError>((d, h))
     })
     .await??;
-    let dataset = dataset.ok_or_else(|| AppError::NotFound(format!("there is no dataset {id}")))?;
+    let absent = || AppError::NotFound(format!("there is no dataset {id}"));
+    let dataset = dataset.ok_or_else(absent)?;
     if !who.member_of(&dataset.process.org) {
-        return Err(AppError::Forbidden(
-            "only members of the dataset's organisation see its process".into(),
-        ));
+        // A dataset that is not public is absent to those outside its organisation.
+        return Err(if dataset.public {
+            AppError::Forbidden("only members of the dataset's organisation see its process".into())
+        } else {
+            absent()
+        });
     }
     let mut body = process_json(iri.as_str(), &dataset.process);
     body["history"] = history

@@ -213,7 +213,7 @@ fn html_page(
         .flatten()
         .map(|r| {
             serde_json::json!({
-                "href": local(r["iri"].as_str().unwrap_or_default()),
+                "href": crate::views::pages::link_to(&local(r["iri"].as_str().unwrap_or_default())),
                 "title": r["title"],
                 "description": r["description"],
                 "publisher": r["publisher"]["label"],

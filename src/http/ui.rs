@@ -2,11 +2,12 @@
 //! logout, and who may see an organisation's internal pages. The pages of the opening process
 //! are in [`super::manage`] (internal) and [`super::overview`] (public).
 use super::pages::{html_response, language, path_without_lang};
+use super::process::Client;
 use crate::app::AppState;
 use crate::auth;
 use crate::domain::{needs, overview};
 use crate::error::AppError;
-use crate::session::{self, Session};
+use crate::session::{self, Session, Throttled};
 use crate::views::{html, i18n::t};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -138,6 +139,7 @@ pub async fn login_form(State(state): State<AppState>, uri: Uri, headers: Header
 pub async fn login(
     State(state): State<AppState>,
     uri: Uri,
+    client: Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -148,17 +150,22 @@ pub async fn login(
     }
     let name = form.get("name").unwrap_or_default().trim().to_owned();
     let password = form.get("password").unwrap_or_default().to_owned();
-    if !state.sessions.may_try(&name) {
-        let e = AppError::TooManyRequests(
-            "too many failed logins for this user; wait 15 minutes and try again".into(),
-        );
+    let address = client.map(|axum::Extension(axum::extract::ConnectInfo(a))| a.ip());
+    if let Err(why) = state.sessions.may_try(&name, address) {
+        let who = match why {
+            Throttled::Name => "this user",
+            Throttled::Address => "your address",
+        };
+        let e = AppError::TooManyRequests(format!(
+            "too many failed logins for {who}; wait 15 minutes and try again"
+        ));
         return error_page(lang, &uri, "/login", e);
     }
     let store = state.store.clone();
     let tried = name.clone();
     let who = tokio::task::spawn_blocking(move || auth::login(&store, &tried, &password)).await;
     if let Ok(Ok(found)) = &who {
-        state.sessions.attempted(&name, found.is_some());
+        state.sessions.attempted(&name, address, found.is_some());
     }
     match who {
         Ok(Ok(Some(principal))) => {

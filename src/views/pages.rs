@@ -46,10 +46,31 @@ fn path_org<'a>(iri: &'a str, base: &str) -> Option<&'a str> {
 /// Most items a list on a page shows before it links to the search instead.
 const LIST_MAX: usize = 50;
 
+/// Whether `target` may become a link on a page: a path of ours, or an IRI of a scheme that
+/// only navigates (`http`, `https`, `mailto`, `ftp`). Any other scheme (`javascript:`,
+/// `data:`, `vbscript:`, `file:` …) can run script or reach the reader's machine, and is
+/// shown as text instead.
+pub fn linkable(target: &str) -> bool {
+    match target.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => matches!(
+            scheme.to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto" | "ftp"
+        ),
+        _ => target.starts_with('/') || target.starts_with('#') || target.starts_with('?'),
+    }
+}
+
+/// `target` as a link, or `None` (JSON `null`: the templates show the text alone) when it
+/// is not [`linkable`].
+pub fn link_to(target: &str) -> Option<&str> {
+    linkable(target).then_some(target)
+}
+
 impl Page<'_> {
-    /// A link target: local records by path, the rest as they are.
-    pub fn href(&self, target: &str) -> String {
-        match target.strip_prefix(self.base) {
+    /// A link target: local records by path, the rest as they are; `None` for what may not
+    /// be a link (see [`linkable`]).
+    pub fn href(&self, target: &str) -> Option<String> {
+        let href = match target.strip_prefix(self.base) {
             Some(path) if path.starts_with('/') => {
                 let (path, fragment) = path.split_once('#').map_or((path, ""), |(p, f)| (p, f));
                 let fragment = if fragment.is_empty() {
@@ -60,7 +81,8 @@ impl Page<'_> {
                 format!("{path}?lang={}{fragment}", self.lang)
             }
             _ => target.to_owned(),
-        }
+        };
+        linkable(&href).then_some(href)
     }
 
     /// The best literal of `p` on `s` in the page's language among `triples` (the record's
@@ -300,7 +322,8 @@ impl Page<'_> {
             let mut links = Vec::new();
             for (p, key) in [("downloadURL", "download"), ("accessURL", "access")] {
                 if let Some(url) = object(format!("{DCAT}{p}")) {
-                    links.push(json!({ "href": url.as_str(), "text": t(self.lang, key) }));
+                    links.push(json!({ "href": link_to(url.as_str()), "url": url.as_str(),
+                        "text": t(self.lang, key) }));
                 }
             }
             let format = match object(format!("{DCT}format")) {
