@@ -8,7 +8,6 @@ use samapne::app::{AppState, Config};
 use samapne::sparql::Limits;
 use samapne::store::Store;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn main() {

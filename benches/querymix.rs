@@ -11,7 +11,6 @@ use samapne::store::Store;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn env_or(name: &str, default: usize) -> usize {

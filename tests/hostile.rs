@@ -284,12 +284,9 @@ async fn parser_bombs_in_write_bodies_are_refused() {
     );
     let json_deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     let turtle_deep = format!(
-        "<> <http://x/p> {} .",
-        format!(
-            "{}<http://x/a>{}",
-            "[ <http://x/p> ".repeat(5_000),
-            " ]".repeat(5_000)
-        )
+        "<> <http://x/p> {}<http://x/a>{} .",
+        "[ <http://x/p> ".repeat(5_000),
+        " ]".repeat(5_000)
     );
     let bombs = [
         ("application/rdf+xml", laughs.clone()),
