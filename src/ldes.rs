@@ -7,7 +7,14 @@
 //! logged exactly once whichever path made it (API, import, demo, the opening process). A
 //! rewrite that changes nothing logs nothing. Events live in the internal store (so SPARQL
 //! never sees old versions) and are served only through the streams, which carry nothing but
-//! what was public at the time.
+//! what is public now or was public before.
+//!
+//! A record taken out of the public store (withdrawn, or deleted) is no longer public in any
+//! version: the same write that logs its `as:Delete` strips the description from every
+//! earlier event of that record ([`redactions`]). Those events keep only their own triples
+//! (activity, `as:object`, `as:published`, kind and publisher), so the streams still tell
+//! harvesters what happened and when, but no longer what the record said. Stream pages can
+//! therefore change after their day is over.
 use crate::domain::{DCT_PUBLISHER, Kind};
 use crate::store::GraphWrite;
 use oxigraph::model::vocab::{rdf, xsd};
@@ -64,7 +71,8 @@ fn kind_of(record: &NamedNode, quads: &[Quad]) -> Option<Kind> {
 /// What a set of public writes changes.
 #[derive(Default)]
 pub struct Changes {
-    /// The event graphs to write (internal).
+    /// The event graphs to write (internal): the new events, and earlier events of removed
+    /// records rewritten without the description ([`redactions`]).
     pub events: Vec<GraphWrite>,
     /// (public graph, event graph): the event carries the graph's new state in full (the
     /// store's journal relies on it).
@@ -73,8 +81,13 @@ pub struct Changes {
     pub unchanged: HashSet<NamedNode>,
 }
 
-/// The events for `writes` about to be applied to the public store `public`.
-pub fn events_for(public: &OxStore, writes: &[GraphWrite]) -> Result<Changes, StorageError> {
+/// The events for `writes` about to be applied to the public store `public`, whose earlier
+/// events are in `internal`.
+pub fn events_for(
+    public: &OxStore,
+    internal: &OxStore,
+    writes: &[GraphWrite],
+) -> Result<Changes, StorageError> {
     let mut out = Changes::default();
     for w in writes {
         let old: Vec<Quad> = public
@@ -103,7 +116,11 @@ pub fn events_for(public: &OxStore, writes: &[GraphWrite]) -> Result<Changes, St
                 ("Update", new.as_slice())
             }
             None if old.is_empty() => continue,
-            None => ("Delete", old.as_slice()),
+            None => {
+                // Gone from the public store: no earlier event may still show it.
+                out.events.extend(redactions(internal, &w.graph)?);
+                ("Delete", old.as_slice())
+            }
         };
         let Some(kind) = kind_of(&w.graph, description) else {
             continue;
@@ -157,6 +174,48 @@ pub fn events_for(public: &OxStore, writes: &[GraphWrite]) -> Result<Changes, St
             graph,
             quads: Some(quads),
         });
+    }
+    Ok(out)
+}
+
+/// The earlier events of `record` that still carry a description, each rewritten to its own
+/// triples only (the event's activity, object, time, kind and publisher).
+///
+/// Called for a record about to leave the public store: the stream keeps the fact of each
+/// change, but none of the withdrawn or deleted description.
+fn redactions(internal: &OxStore, record: &NamedNode) -> Result<Vec<GraphWrite>, StorageError> {
+    let object = as_("object");
+    let mut out = Vec::new();
+    for q in internal.quads_for_pattern(
+        None,
+        Some(object.as_ref()),
+        Some(record.as_ref().into()),
+        None,
+    ) {
+        let q = q?;
+        let GraphName::NamedNode(graph) = q.graph_name else {
+            continue;
+        };
+        let event = NamedOrBlankNode::from(graph.clone());
+        if !graph.as_str().starts_with(EVENT_PREFIX) || q.subject != event {
+            continue;
+        }
+        let (own, description): (Vec<Quad>, Vec<Quad>) = internal
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .partition(|e| e.subject == event);
+        if !description.is_empty() {
+            out.push(GraphWrite {
+                graph,
+                quads: Some(own),
+            });
+        }
     }
     Ok(out)
 }
@@ -314,7 +373,8 @@ pub fn list(
     Ok(out)
 }
 
-/// The record description an event carries (empty for a deletion).
+/// The record description an event carries (empty for a deletion, and for every event of a
+/// record that was later withdrawn or deleted).
 pub fn description(internal: &OxStore, event: &Event) -> Result<Vec<Quad>, StorageError> {
     internal
         .quads_for_pattern(

@@ -16,7 +16,9 @@
 //! index look-ups per triple pattern, which is ruinous with one graph per record.
 //!
 //! Every write also logs, in the internal store, one event per public record it changes
-//! ([`crate::ldes`]), so the event streams miss nothing and repeat nothing.
+//! ([`crate::ldes`]), so the event streams miss nothing and repeat nothing; a write that
+//! removes a public record also strips its description from that record's earlier events,
+//! in the same internal transaction.
 //!
 //! A write that touches both stores is made atomic with a journal: the internal transaction
 //! also records the public change, the public transaction applies it, and the journal entry is
@@ -197,7 +199,7 @@ impl Store {
     ) -> Result<Option<(Vec<GraphWrite>, NamedNode)>, StorageError> {
         // Every change of a public record is logged for the event streams, in this write;
         // rewrites that change nothing are skipped.
-        let changes = crate::ldes::events_for(&self.public, &public)?;
+        let changes = crate::ldes::events_for(&self.public, &self.internal, &public)?;
         let public: Vec<GraphWrite> = public
             .into_iter()
             .filter(|w| !changes.unchanged.contains(&w.graph))

@@ -5,7 +5,11 @@
 //! `as:published` with a `tree:GreaterThanOrEqualToRelation` and a `tree:LessThanRelation`.
 //! A day page lists its events as `tree:member`s: each an `as:Create`, `as:Update` or
 //! `as:Delete` of a record, whose named graph holds the record's public description (DCAT-AP
-//! Feeds). Past days never change: they are served `immutable` with a year's `max-age`.
+//! Feeds). A record that was withdrawn or deleted keeps its members, but they no longer carry
+//! its description (see [`crate::ldes`]), so a past day gains no members yet can still
+//! change: it is served with a short `max-age` and a strong ETag, never `immutable`; today's
+//! page and the root are `no-cache`. Pages are built from the store on every request (no
+//! cache of our own), so a withdrawal shows at once.
 use crate::app::AppState;
 use crate::conneg::{self, Format};
 use crate::domain::Kind;
@@ -21,6 +25,10 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 const FORMATS: &[Format] = &[Format::TriG, Format::NQuads, Format::JsonLd];
+/// `Cache-Control` of a past day's page. It gains no members, but a later withdrawal or
+/// deletion strips the description from its events, so it is never `immutable`: caches may
+/// keep it for a minute and then revalidate with its (strong) ETag.
+const PAST_DAY_CACHE: &str = "public, max-age=60, must-revalidate";
 const TREE: &str = "https://w3id.org/tree#";
 const LDES: &str = "https://w3id.org/ldes#";
 
@@ -119,11 +127,7 @@ async fn serve(
             .map_or(0, |d| d.as_micros()),
     );
     let past = q.day.as_deref().is_some_and(|d| d < &today[..10]);
-    let cache = if past {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
+    let cache = if past { PAST_DAY_CACHE } else { "no-cache" };
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -207,7 +211,8 @@ fn root(stream: &str, days: &BTreeSet<String>) -> Vec<Quad> {
     out
 }
 
-/// The events of one day, each with the description it carries in its named graph.
+/// The events of one day, each with the description it carries in its named graph (none for
+/// a deletion, nor for any event of a record since withdrawn or deleted).
 fn page(
     store: &crate::store::Store,
     base: &str,

@@ -30,6 +30,9 @@ for (const e of events) {
   if (e.type === "Delete") live.delete(e.object);
   else live.add(e.object);
 }
+// Records whose Create/Update members carry no description (those later withdrawn or deleted).
+const undescribed = events.filter((e) => e.type !== "Delete" && e.described === 0);
 console.log(JSON.stringify({ members: events.length, ids: new Set(events.map((e) => e.id)).size,
-  withoutDescription: events.filter((e) => e.type !== "Delete" && e.described === 0).length,
+  withoutDescription: undescribed.length,
+  undescribed: [...new Set(undescribed.map((e) => e.object))].sort(),
   live: [...live].sort() }));
