@@ -26,9 +26,10 @@ use std::str::FromStr;
 
 const FORMATS: &[Format] = &[Format::TriG, Format::NQuads, Format::JsonLd];
 /// `Cache-Control` of a past day's page. It gains no members, but a later withdrawal or
-/// deletion strips the description from its events, so it is never `immutable`: caches may
-/// keep it for a minute and then revalidate with its (strong) ETag.
-const PAST_DAY_CACHE: &str = "public, max-age=60, must-revalidate";
+/// deletion strips the description from its events, so it is never `immutable`, and caches
+/// revalidate it with its (strong) ETag at every use: a withdrawn description is not served
+/// from a cache even for a minute, and an unchanged page costs a `304`.
+const PAST_DAY_CACHE: &str = "public, no-cache";
 const TREE: &str = "https://w3id.org/tree#";
 const LDES: &str = "https://w3id.org/ldes#";
 
