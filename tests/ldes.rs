@@ -11,6 +11,28 @@ use tower::ServiceExt;
 
 const TRONDHEIM: &str = "942110464";
 
+/// `PUT /api/datasets/{id}` of a Trondheim dataset with a title, a description and a keyword.
+fn put_dataset_request(
+    token: &str,
+    id: &str,
+    title: &str,
+    description: &str,
+    keyword: Option<&str>,
+) -> Request<Body> {
+    let keyword = keyword.map_or(String::new(), |k| format!("dcat:keyword \"{k}\"@nb ;"));
+    let body = format!(
+        r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<> a dcat:Dataset ; dct:identifier "{id}" ; dct:title "{title}"@nb ;
+  dct:description "{description}"@nb ; {keyword} dct:publisher <../organizations/{TRONDHEIM}> ;
+  dcat:theme <http://publications.europa.eu/resource/authority/data-theme/GOVE> ."#
+    );
+    Request::put(format!("/api/datasets/{id}"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "text/turtle")
+        .body(Body::from(body))
+        .unwrap()
+}
+
 impl Live {
     async fn send(&self, req: Request<Body>) -> Reply {
         let response = samapne::http::router(self.state.clone())
@@ -21,17 +43,7 @@ impl Live {
     }
 
     async fn put(&self, token: &str, id: &str, title: &str) -> u16 {
-        let body = format!(
-            r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
-<> a dcat:Dataset ; dct:identifier "{id}" ; dct:title "{title}"@nb ;
-  dct:description "Strømmet gjennom LDES."@nb ; dct:publisher <../organizations/{TRONDHEIM}> ;
-  dcat:theme <http://publications.europa.eu/resource/authority/data-theme/GOVE> ."#
-        );
-        let req = Request::put(format!("/api/datasets/{id}"))
-            .header("authorization", format!("Bearer {token}"))
-            .header("content-type", "text/turtle")
-            .body(Body::from(body))
-            .unwrap();
+        let req = put_dataset_request(token, id, title, "Strømmet gjennom LDES.", None);
         let r = self.send(req).await;
         assert!(matches!(r.status, 200 | 201), "{}", r.text());
         if r.json()["public"] == false {
@@ -251,18 +263,8 @@ impl TestApp {
     async fn put_dataset(&self, id: &str, title: &str, keyword: &str) {
         let steward =
             samapne::auth::create_token(self.store(), TRONDHEIM, &["data-steward".into()]).unwrap();
-        let body = format!(
-            r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
-<> a dcat:Dataset ; dct:identifier "{id}" ; dct:title "{title}"@nb ;
-  dct:description "Beskrivelse med {keyword}."@nb ; dcat:keyword "{keyword}"@nb ;
-  dct:publisher <../organizations/{TRONDHEIM}> ;
-  dcat:theme <http://publications.europa.eu/resource/authority/data-theme/GOVE> ."#
-        );
-        let req = Request::put(format!("/api/datasets/{id}"))
-            .header("authorization", format!("Bearer {steward}"))
-            .header("content-type", "text/turtle")
-            .body(Body::from(body))
-            .unwrap();
+        let description = format!("Beskrivelse med {keyword}.");
+        let req = put_dataset_request(&steward, id, title, &description, Some(keyword));
         let r = self.send(req).await;
         assert!(matches!(r.status, 200 | 201), "{}", r.text());
         if r.json()["public"] == false {

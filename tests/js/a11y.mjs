@@ -2,7 +2,7 @@
 // runs axe-core with the WCAG 2.1 A and AA rules, checks that the first Tab reaches the skip
 // link, and saves a screenshot of each page. Prints JSON: { path: [violation ids] }.
 // Usage: node a11y.mjs BASE_URL SCREENSHOT_DIR PATH... (a PATH login:NAME:PASSWORD logs in)
-import { chromium } from "playwright-core";
+import { launch, login } from "./browser.mjs";
 import { readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -10,23 +10,14 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const [base, shots, ...paths] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const out = {};
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   for (const path of paths) {
     // "login:NAME:PASSWORD" logs in through the form; the following pages have the session.
     if (path.startsWith("login:")) {
-      const [, name, password] = path.split(":");
-      await page.goto(base + "/login", { waitUntil: "load" });
-      await page.fill("#name", name);
-      await page.fill("#password", password);
-      await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
-      out[path] = page.url().includes("/manage/") ? [] : [`login failed: ${page.url()}`];
+      out[path] = await login(page, base, path);
       continue;
     }
     const response = await page.goto(base + path, { waitUntil: "load" });

@@ -4,14 +4,10 @@
 // /sparql it also checks that the YASGUI editor came up and can run a query.
 // Prints JSON: { path: [problems] }.
 // Usage: node csp.mjs BASE_URL PATH... (a PATH login:NAME:PASSWORD logs in)
-import { chromium } from "playwright-core";
+import { launch, login } from "./browser.mjs";
 
 const [base, ...paths] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const out = {};
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -32,12 +28,7 @@ try {
   for (const path of paths) {
     problems = [];
     if (path.startsWith("login:")) {
-      const [, name, password] = path.split(":");
-      await page.goto(base + "/login", { waitUntil: "load" });
-      await page.fill("#name", name);
-      await page.fill("#password", password);
-      await Promise.all([page.waitForNavigation(), page.click("main button[type=submit]")]);
-      if (!page.url().includes("/manage/")) problems.push(`login failed: ${page.url()}`);
+      problems.push(...(await login(page, base, path)));
       out[path] = problems;
       continue;
     }
