@@ -13,11 +13,11 @@ pub struct AppState {
     pub limits: Limits,
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Harvest documents as last built, per format.
-    pub harvest: Arc<crate::http::harvest::HarvestCache>,
+    pub harvest: Arc<crate::harvest::cache::HarvestCache>,
     /// The full-text index of public datasets.
-    pub search: Arc<crate::http::search::SearchIndex>,
+    pub search: Arc<crate::search::SearchIndex>,
     /// Rendered record pages of the current store generation.
-    pub pages: Arc<crate::http::pages::PageCache>,
+    pub pages: Arc<crate::http::response::PageCache>,
     /// Logged-in people of the web UI.
     pub sessions: Arc<crate::session::Sessions>,
     /// Page renders running at once: one per core, so that cached pages are still served

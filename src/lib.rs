@@ -3,14 +3,16 @@
 //! # Layout
 //!
 //! Modules in the order a request meets them:
-//! - [`http`]: the router (every route in one list) and handlers, thin.
+//! - [`http`]: the router (every route in one list) and handlers, thin; `http::response` holds
+//!   what handlers share around a response (page language, the page cache, gzip, ETags).
 //! - [`conneg`]: content negotiation; the only place that knows media types.
 //! - [`domain`]: the rules for changing records (write API: roles, organisations, SHACL,
 //!   catalogue links, change records) and the opening process (lifecycle, inventory, needs,
 //!   overviews), independent of HTTP.
-//! - [`harvest`]: the harvest documents (one per organisation and kind), deterministic.
+//! - [`harvest`]: the harvest documents (one per organisation and kind), deterministic, and
+//!   the cache of them as last built.
 //! - [`ldes`]: the change log behind the event streams (one event per public change).
-//! - [`search`]: the full-text index of public datasets (stemming, BM25, facets).
+//! - [`search`]: the full-text index of public datasets (stemming, BM25, facets), kept fresh.
 //! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
 //! - [`queries`]: the SPARQL text of every query we run, from `queries/*.rq`.
 //! - [`records`]: which record (and so which named graph) each triple belongs to.

@@ -15,7 +15,7 @@ pub async fn serve(
     // Build the search index now, not on the first search.
     let warm = state.clone();
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = crate::http::search::ensure_fresh(&warm.search, &warm.store) {
+        if let Err(e) = crate::search::ensure_fresh(&warm.search, &warm.store) {
             tracing::error!(%e, "building the search index failed");
         }
     });

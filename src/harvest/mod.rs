@@ -14,6 +14,7 @@
 //! each listed record's whole graph and its publisher; blank nodes replaced by stable
 //! `/.well-known/genid/` IRIs (RDF 1.1 §3.5; FDK drops blank-node records); exactly one
 //! `dct:identifier` per dataset; triples sorted, so unchanged data gives the same bytes.
+pub mod cache;
 pub mod hydra;
 
 use crate::domain::{DCAT_CATALOG, DCAT_DATASET, DCAT_SERVICE, DCT_MODIFIED, DCT_PUBLISHER};

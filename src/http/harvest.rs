@@ -5,45 +5,20 @@
 //! changed, so an unchanged catalogue is answered from memory. `Last-Modified` is the time the
 //! document's bytes last changed as seen by this process (so it never goes backwards when a
 //! record is deleted, as a maximum of `dct:modified` would).
+use super::response::{Precompressed, accepts_gzip, strong_etag};
 use crate::app::AppState;
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::{AppError, Result};
+use crate::harvest::cache::Representation;
 use crate::harvest::{self, Doc, HarvestError, Selection, hydra};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::io::Write;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::SystemTime;
-
-/// Cached representations, keyed by document and format.
-#[derive(Default)]
-pub struct HarvestCache {
-    entries: Mutex<HashMap<(Doc, Format), Arc<Representation>>>,
-}
-
-/// Entries are dropped wholesale past this many (documents × formats), to bound memory.
-const MAX_ENTRIES: usize = 512;
-
-/// One built document in one format.
-pub struct Representation {
-    generation: u64,
-    body: Vec<u8>,
-    gzip: Mutex<Option<Arc<Vec<u8>>>>,
-    etag: String,
-    last_modified: SystemTime,
-    links: Option<hydra::Links>,
-}
-
-/// Marks a response the compression layer must leave alone (we compressed it, or chose not
-/// to, and sent its exact length).
-#[derive(Clone, Copy)]
-pub struct Precompressed;
 
 #[derive(Deserialize, Default)]
 pub struct Params {
@@ -196,9 +171,7 @@ async fn representation(
     let cacheable = sel == Selection::default();
     let generation = state.store.generation();
     let key = (doc.clone(), format);
-    let previous = cacheable
-        .then(|| lock(&state.harvest).get(&key).cloned())
-        .flatten();
+    let previous = cacheable.then(|| state.harvest.get(&key)).flatten();
     if let Some(rep) = previous.as_ref().filter(|r| r.generation == generation) {
         return Ok(rep.clone());
     }
@@ -226,37 +199,17 @@ async fn representation(
         .as_ref()
         .filter(|p| p.etag == etag)
         .map_or_else(SystemTime::now, |p| p.last_modified);
-    let rep = Arc::new(Representation {
+    let rep = Arc::new(Representation::new(
         generation,
         body,
-        gzip: Mutex::default(),
         etag,
         last_modified,
         links,
-    });
+    ));
     if cacheable {
-        let mut cache = lock(&state.harvest);
-        if cache.len() >= MAX_ENTRIES {
-            cache.clear();
-        }
-        cache.insert(key, rep.clone());
+        state.harvest.insert(key, rep.clone());
     }
     Ok(rep)
-}
-
-fn lock(
-    cache: &HarvestCache,
-) -> std::sync::MutexGuard<'_, HashMap<(Doc, Format), Arc<Representation>>> {
-    cache.entries.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A strong ETag for `body`: 128 bits of its SHA-256.
-pub fn strong_etag(body: &[u8]) -> String {
-    let hex: String = Sha256::digest(body)[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("\"{hex}\"")
 }
 
 /// The response for `rep`, honouring conditional requests and `Accept-Encoding`.
@@ -292,7 +245,7 @@ fn respond(rep: &Representation, format: Format, headers: &HeaderMap) -> Respons
     let response = if not_modified(headers, &etag, rep.last_modified) {
         out.status(StatusCode::NOT_MODIFIED).body(Body::empty())
     } else if gzip {
-        let body = gzipped(rep);
+        let body = rep.gzipped();
         out.header(header::CONTENT_ENCODING, "gzip")
             .header(header::CONTENT_LENGTH, body.len())
             .body(Body::from(body.as_ref().clone()))
@@ -303,34 +256,6 @@ fn respond(rep: &Representation, format: Format, headers: &HeaderMap) -> Respons
     let mut response = response.unwrap_or_else(|e| AppError::internal(e).into_response());
     response.extensions_mut().insert(Precompressed);
     response
-}
-
-fn gzipped(rep: &Representation) -> Arc<Vec<u8>> {
-    let mut slot = rep.gzip.lock().unwrap_or_else(|e| e.into_inner());
-    slot.get_or_insert_with(|| {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        // Writing to a Vec cannot fail.
-        let _ = enc.write_all(&rep.body);
-        Arc::new(enc.finish().unwrap_or_default())
-    })
-    .clone()
-}
-
-pub(super) fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';');
-            let coding = parts.next().unwrap_or_default().trim();
-            let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            coding.eq_ignore_ascii_case("gzip") && q > 0.0
-        })
 }
 
 /// RFC 9110 §13.2.2: `If-None-Match` decides when present, else `If-Modified-Since`.
@@ -354,9 +279,4 @@ fn not_modified(headers: &HeaderMap, etag: &str, last_modified: SystemTime) -> b
                 .unwrap_or(last_modified);
             lm <= since
         })
-}
-
-/// Whether the compression layer may compress `response` (not ours, already sized).
-pub fn compressible(extensions: &axum::http::Extensions) -> bool {
-    extensions.get::<Precompressed>().is_none()
 }

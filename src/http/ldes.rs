@@ -121,7 +121,7 @@ async fn serve(
         ser.serialize_quad(quad).map_err(AppError::internal)?;
     }
     let body = ser.finish().map_err(AppError::internal)?;
-    let etag = super::harvest::strong_etag(&body);
+    let etag = super::response::strong_etag(&body);
     let today = ldes::format_micros(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

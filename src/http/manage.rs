@@ -2,8 +2,8 @@
 //! needs with contacts, data sources, people) and a page per dataset with a form for each step
 //! the person may take next. Server-rendered forms, each with a CSRF token; the rules are the
 //! domain's, as for the API.
-use super::pages::language;
 use super::process::{json_body, process_json, step_from, take_step};
+use super::response::language;
 use super::ui::{
     Form, blocking, error_page, label_of, labelled, light_label, member, page, posted, redirect,
     state_label,

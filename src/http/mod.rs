@@ -1,14 +1,15 @@
 //! The router: every route in one list, grouped by who uses it, and the layers around them.
 mod api;
-pub mod harvest;
+mod harvest;
 mod ldes;
 mod manage;
 mod ops;
 mod overview;
-pub mod pages;
+mod pages;
 mod process;
 mod records;
-pub mod search;
+pub mod response;
+mod search;
 mod sparql;
 mod ui;
 
@@ -110,7 +111,7 @@ pub fn router(state: AppState) -> Router {
         .layer(
             CompressionLayer::new().compress_when(
                 DefaultPredicate::new()
-                    .and(|_, _, _: &_, ext: &axum::http::Extensions| harvest::compressible(ext)),
+                    .and(|_, _, _: &_, ext: &axum::http::Extensions| response::compressible(ext)),
             ),
         )
         .layer(middleware::from_fn_with_state(metrics, observe))

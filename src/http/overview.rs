@@ -3,8 +3,8 @@
 //! (`/needs/new`) and interest in a dataset (`/datasets/{id}/interest`). Only the allow-listed
 //! public facts of [`crate::domain::overview::Entry::public_view`] and needs without contacts
 //! are shown.
-use super::pages::language;
 use super::process::{Client, anonymous_write};
+use super::response::language;
 use super::ui::{Form, check_csrf, csrf, error_page, labelled, page, public_needs, with_cookie};
 use crate::app::AppState;
 use crate::conneg::{self, RDF_FORMATS};
@@ -69,7 +69,7 @@ pub async fn open_overview(
     };
     let missing =
         || AppError::NotFound(format!("there is no organisation {org} in this catalogue"));
-    let link = super::pages::alternates_header(uri.path());
+    let link = super::response::alternates_header(uri.path());
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let o = org.clone();
@@ -94,7 +94,7 @@ pub async fn open_overview(
         )
             .into_response());
     }
-    let page = super::pages::cached_page(&state, &uri, &headers, move |lang, path| {
+    let page = super::response::cached_page(&state, &uri, &headers, move |lang, path| {
         let Some(open) = open(&store, &base, &o, lang)? else {
             return Ok(None);
         };

@@ -31,7 +31,7 @@ pub async fn record(
         Some(f) => f.eq_ignore_ascii_case("html"),
         None => conneg::prefers_html(accept, RDF_FORMATS),
     };
-    let link = super::pages::alternates_header(uri.path());
+    let link = super::response::alternates_header(uri.path());
     if html {
         let mut response = super::pages::record(&state, iri, &uri, &headers).await?;
         if let Ok(v) = axum::http::HeaderValue::from_str(&link) {

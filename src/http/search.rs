@@ -2,23 +2,11 @@
 //! as JSON. (The HTML page comes with the views.)
 use crate::app::AppState;
 use crate::error::{AppError, Result};
-use crate::search::{self, FACETS, Index, Query};
+use crate::search::{self, FACETS, Index, Query, ensure_fresh};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
-use std::sync::RwLock;
-
-/// The index, built on first use (and at start) and refreshed when the store changes.
-#[derive(Default)]
-pub struct SearchIndex(RwLock<Option<Index>>);
-
-impl SearchIndex {
-    /// The index as it is (call [`ensure_fresh`] first).
-    pub fn read(&self) -> std::sync::RwLockReadGuard<'_, Option<Index>> {
-        self.0.read().unwrap_or_else(|e| e.into_inner())
-    }
-}
 
 const MAX_PAGE_SIZE: usize = 100;
 
@@ -39,7 +27,7 @@ pub async fn search(
         ..Query::default()
     };
     let mut page = 1;
-    let lang = super::pages::language(&uri, &headers);
+    let lang = super::response::language(&uri, &headers);
     for (k, v) in params.iter().cloned() {
         match k.as_ref() {
             "q" if v.chars().count() > 500 => {
@@ -81,7 +69,7 @@ pub async fn search(
     let index = state.search.clone();
     let body = tokio::task::spawn_blocking(move || -> Result<serde_json::Value> {
         ensure_fresh(&index, &store)?;
-        let guard = index.0.read().unwrap_or_else(|e| e.into_inner());
+        let guard = index.read();
         let Some(idx) = guard.as_ref() else {
             return Err(AppError::internal("the search index is missing"));
         };
@@ -90,10 +78,10 @@ pub async fn search(
     .await??;
     if html {
         let page_view = html_page(&body, &params, lang);
-        let path = super::pages::path_without_lang(&uri);
+        let path = super::response::path_without_lang(&uri);
         let text = crate::views::html::render("search.html", lang, &path, page_view)
             .map_err(AppError::Internal)?;
-        return Ok(super::pages::html_response(text));
+        return Ok(super::response::html_response(text));
     }
     Ok((
         [
@@ -103,25 +91,6 @@ pub async fn search(
         body.to_string(),
     )
         .into_response())
-}
-
-/// Builds the index if there is none, or applies the changes since it was last refreshed.
-pub fn ensure_fresh(index: &SearchIndex, store: &crate::store::Store) -> Result<()> {
-    let fresh = index
-        .0
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .as_ref()
-        .is_some_and(|i| i.generation == store.generation());
-    if fresh {
-        return Ok(());
-    }
-    let mut guard = index.0.write().unwrap_or_else(|e| e.into_inner());
-    match guard.as_mut() {
-        Some(i) => i.refresh(store)?,
-        None => *guard = Some(Index::build(store)?),
-    }
-    Ok(())
 }
 
 fn to_json(idx: &Index, q: &Query, page: usize, lang: &str) -> serde_json::Value {

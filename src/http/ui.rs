@@ -1,8 +1,8 @@
 //! The web UI's common parts: forms and their CSRF tokens, pages and error pages, login and
 //! logout, and who may see an organisation's internal pages. The pages of the opening process
 //! are in [`super::manage`] (internal) and [`super::overview`] (public).
-use super::pages::{html_response, language, path_without_lang};
 use super::process::Client;
+use super::response::{html_response, language, path_without_lang};
 use crate::app::AppState;
 use crate::auth;
 use crate::domain::{needs, overview};

@@ -7,6 +7,8 @@
 //! event log ([`crate::ldes`]): when the store's generation has moved, the datasets named by
 //! new events (and those about a changed concept) are indexed again. SPARQL is slow at this
 //! (the querymix's text filter and facets take 34 and 42 ms on Oxigraph), so it is not used.
+mod cache;
+pub use cache::{SearchIndex, ensure_fresh};
 pub mod text;
 
 use crate::domain::Kind;

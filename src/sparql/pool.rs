@@ -200,12 +200,18 @@ impl Pool {
                 match stopped {
                     Stopped::Deadline => Err(AppError::QueryTimeout(0)),
                     Stopped::Memory => Err(AppError::QueryMemory(memory >> 20)),
-                    Stopped::Gone(e) => {
-                        let status = worker.child.try_wait().ok().flatten();
-                        Err(AppError::internal(format!(
+                    // The worker's watchdog may see the bound first and exit by itself.
+                    Stopped::Gone(e) => match worker.child.try_wait().ok().flatten() {
+                        Some(s) if s.code() == Some(worker::EXIT_MEMORY.into()) => {
+                            Err(AppError::QueryMemory(memory >> 20))
+                        }
+                        Some(s) if s.code() == Some(worker::EXIT_DEADLINE.into()) => {
+                            Err(AppError::QueryTimeout(0))
+                        }
+                        status => Err(AppError::internal(format!(
                             "the query worker stopped ({e}; {status:?})"
-                        )))
-                    }
+                        ))),
+                    },
                 }
             }
         }

@@ -64,8 +64,8 @@ pub enum Failure {
 
 /// Exit codes of the watchdog (seen in the server's log when it finds a worker gone).
 const EXIT_ORPHANED: u8 = 70;
-const EXIT_DEADLINE: u8 = 71;
-const EXIT_MEMORY: u8 = 72;
+pub const EXIT_DEADLINE: u8 = 71;
+pub const EXIT_MEMORY: u8 = 72;
 /// The watchdog's slack past the job's deadline: the server normally kills first.
 const WATCHDOG_GRACE: Duration = Duration::from_secs(1);
 
