@@ -65,7 +65,7 @@ fn serve(args: ServeArgs) -> CmdResult {
         Duration::from_secs(args.query_timeout.max(1)),
         args.max_results,
         workers,
-        args.query_memory.max(64) << 20,
+        args.query_memory.max(128) << 20,
         None,
     );
     let state = AppState::new(

@@ -112,26 +112,33 @@ impl Sessions {
     }
 
     /// Whether `name` may try to log in now from `address` (`None`: a caller in the same
-    /// process, counted by name only).
+    /// process, counted by name only). The attempt is counted now, before the password is
+    /// checked (a burst cannot pass before its first failure is counted); [`Sessions::attempted`]
+    /// takes a success back.
     pub fn may_try(&self, name: &str, address: Option<IpAddr>) -> Result<(), Throttled> {
-        if address.is_some_and(|a| self.by_address.blocked(&a.to_string())) {
+        let address = address.map(|a| crate::throttle::client_key(a).to_string());
+        if address.as_ref().is_some_and(|a| !self.by_address.take(a)) {
             return Err(Throttled::Address);
         }
-        if self.by_name.blocked(name) {
+        if !self.by_name.take(name) {
+            if let Some(a) = &address {
+                self.by_address.give_back(a);
+            }
             return Err(Throttled::Name);
         }
         Ok(())
     }
 
-    /// Records a login attempt's outcome for `name` from `address`. A success forgets the
-    /// name's failures but not the address's: one good account must not reset a guesser.
+    /// Records a login attempt's outcome for `name` from `address` (counted by
+    /// [`Sessions::may_try`]). A success forgets the name's failures and takes back the
+    /// address's count of this attempt, but not its earlier failures: one good account must not
+    /// reset a guesser.
     pub fn attempted(&self, name: &str, address: Option<IpAddr>, ok: bool) {
         if ok {
             self.by_name.clear(name);
-        } else {
-            self.by_name.hit(name);
             if let Some(a) = address {
-                self.by_address.hit(&a.to_string());
+                self.by_address
+                    .give_back(&crate::throttle::client_key(a).to_string());
             }
         }
     }

@@ -106,11 +106,7 @@ impl Store {
     /// Opens (creating if missing) the store under `dir`, replaying an unfinished write.
     pub fn open(dir: &Path) -> Result<Self, StorageError> {
         std::fs::create_dir_all(dir)?;
-        // Checkpoints the query workers of a previous run read (see `sparql::pool`).
-        let snapshots = dir.join(crate::sparql::pool::SNAPSHOTS);
-        if snapshots.exists() {
-            std::fs::remove_dir_all(&snapshots)?;
-        }
+
         let store = Self {
             public: OxStore::open(dir.join("public"))?,
             internal: OxStore::open(dir.join("internal"))?,
@@ -118,6 +114,12 @@ impl Store {
             write_lock: Arc::default(),
             generation: Arc::default(),
         };
+        // Checkpoints the query workers of a previous run read (see `sparql::pool`); only
+        // once the databases are ours (a second process fails on their lock, above).
+        let snapshots = dir.join(crate::sparql::pool::SNAPSHOTS);
+        if snapshots.exists() {
+            std::fs::remove_dir_all(&snapshots)?;
+        }
         store.replay_journal()?;
         Ok(store)
     }
@@ -139,12 +141,12 @@ impl Store {
         self.write_lock.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A number that changes whenever anything was written through this handle.
     /// The directory of an on-disk store.
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
     }
 
+    /// A number that changes whenever anything was written through this handle.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }

@@ -99,6 +99,13 @@ async fn query_texts_that_crashed_the_parser_are_refused() {
         ),
         format!("ASK {{ ?s {path} ?o }}"),
         format!("ASK {{ ?s ?p ?o FILTER({ors}) }}"),
+        // Parentheses in a `<…>` span that is no IRI, and a local-name escape before a `#`.
+        format!(
+            "ASK {{ FILTER(1<{}1{}&&(2>1)) }}",
+            "(".repeat(50_000),
+            ")".repeat(50_000)
+        ),
+        format!("ASK {{ ?s e:a\\# {}", nested("{", "", "}", 5_000)),
     ];
     for text in &hostile {
         let head: String = text.chars().take(40).collect();
@@ -321,6 +328,6 @@ async fn parser_bombs_in_write_bodies_are_refused() {
     r.assert_problem(403);
     let grown = resident_bytes(None).unwrap().saturating_sub(rss_before);
     // Other tests share this process: the bound is loose, but a bomb costs gigabytes.
-    assert!(grown < 512 << 20, "the server grew by {} MiB", grown >> 20);
+    assert!(grown < 1 << 30, "the server grew by {} MiB", grown >> 20);
     assert_eq!(app.count_quads(), before);
 }

@@ -98,6 +98,12 @@ pub fn scan(text: &str) -> Shape {
                 shape.prefix_run = shape.prefix_run.max(run);
             }
             b' ' | b'\t' | b'\r' | b'\n' => {}
+            // A local-name escape (`ex:a\)`): the next byte is part of the name.
+            b'\\' => {
+                i += 2;
+                run = 0;
+                continue;
+            }
             b'#' => {
                 i = bytes[i..]
                     .iter()
@@ -120,6 +126,18 @@ pub fn scan(text: &str) -> Shape {
                     ) || c <= b' '
                 }) && bytes[i + 1 + n] == b'>'
                 {
+                    // Parentheses may stand in an IRI, and `1<((…))>2` is no IRI at all:
+                    // they count here too (a real IRI nests none deep).
+                    for &c in &bytes[i + 1..i + 1 + n] {
+                        match c {
+                            b'(' | b'[' => {
+                                depth += 1;
+                                shape.nesting = shape.nesting.max(depth);
+                            }
+                            b')' | b']' => depth = depth.saturating_sub(1),
+                            _ => {}
+                        }
+                    }
                     i += n + 2;
                     run = 0;
                     continue;
@@ -163,7 +181,7 @@ mod tests {
 
     #[test]
     fn brackets_in_strings_iris_and_comments_do_not_count() {
-        let q = "SELECT * { ?s ?p \"{{{(\" . ?s <http://x/(> ?o # {{{{\n FILTER(?o < 3) }";
+        let q = "SELECT * { ?s ?p \"{{{(\" . ?s <http://x/ns#a> ?o # {{{{\n FILTER(?o < 3) }";
         assert_eq!(scan(q).nesting, 2);
         assert_eq!(scan("ASK { ?s ?p '''a ''' } '''{ }").nesting, 1);
     }
@@ -181,6 +199,21 @@ mod tests {
             Err(AppError::QueryTooComplex(_))
         ));
         assert!(check_text("ASK { ?s ^<p>/!<q> ?o FILTER(!(?o != -1)) }").is_ok());
+        // Ways around the scan (review of issue 11): brackets in a `<…>` span, escapes.
+        let hidden = format!(
+            "ASK {{ FILTER(1<{}1{}&&(2>1)) }}",
+            "(".repeat(100),
+            ")".repeat(100)
+        );
+        assert!(matches!(
+            check_text(&hidden),
+            Err(AppError::QueryTooComplex(_))
+        ));
+        let escaped = format!("ASK {{ ?s e:a\\# {} }}", "{".repeat(100));
+        assert!(matches!(
+            check_text(&escaped),
+            Err(AppError::QueryTooComplex(_))
+        ));
         let long = format!("ASK {{}} #{}", "x".repeat(MAX_QUERY_BYTES));
         assert!(matches!(
             check_text(&long),

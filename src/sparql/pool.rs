@@ -29,6 +29,8 @@ use tokio::time::Instant;
 
 /// How often a running worker's resident memory is read.
 const MEMORY_POLL: Duration = Duration::from_millis(10);
+/// Largest answer a worker may send the server (the server holds it whole to send it).
+const MAX_ANSWER: u64 = 128 << 20;
 /// The folder under `--data` that holds the workers' checkpoints.
 pub const SNAPSHOTS: &str = "sparql-snapshots";
 
@@ -82,6 +84,20 @@ impl Drop for Share {
             if *n == 0 {
                 clients.remove(&self.client);
             }
+        }
+    }
+}
+
+/// Removes a worker's pid from the live set when the worker leaves the pool.
+struct Forget<'a> {
+    pids: &'a Mutex<BTreeSet<u32>>,
+    pid: Option<u32>,
+}
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        if let Some(pid) = self.pid {
+            lock(self.pids).remove(&pid);
         }
     }
 }
@@ -140,7 +156,7 @@ impl Pool {
 
     /// Takes one of `client`'s shares; `None` when it holds all it may.
     pub fn share(&self, client: Option<IpAddr>) -> Option<Option<Share>> {
-        let Some(client) = client else {
+        let Some(client) = client.map(crate::throttle::client_key) else {
             return Some(None); // In-process callers (tests, benchmarks) are not counted.
         };
         let mut clients = lock(&self.clients);
@@ -180,22 +196,38 @@ impl Pool {
             None => self.spawn()?,
         };
         let pid = worker.child.id().unwrap_or(0);
+        // Should this request be dropped (the client went away), the worker is killed on drop
+        // and forgotten here.
+        let mut forget = Forget {
+            pids: &self.pids,
+            pid: Some(pid),
+        };
         let memory = job.memory;
         let outcome = tokio::select! {
-            r = worker.exchange(&line, memory) => r.map_err(Stopped::Gone),
+            r = worker.exchange(&line, memory.min(MAX_ANSWER)) => r.map_err(Stopped::Gone),
             () = tokio::time::sleep_until(deadline) => Err(Stopped::Deadline),
             () = over_budget(pid, memory) => Err(Stopped::Memory),
         };
+        // A worker whose answer was refused unread, or that keeps much of its budget after
+        // the query (a fragmented heap is rarely given back), is not given the next query.
+        let reusable = |answer: &Result<Vec<u8>>| {
+            !matches!(answer, Err(AppError::QueryMemory(_)))
+                && worker::resident_bytes(Some(pid)).is_some_and(|rss| rss < memory / 2)
+        };
         match outcome {
-            Ok(answer) => {
+            Ok(answer) if reusable(&answer) => {
+                forget.pid = None;
                 worker.snapshot = Some(snapshot);
                 lock(&self.idle).push(worker);
+                answer
+            }
+            Ok(answer) => {
+                let _ = worker.child.kill().await;
                 answer
             }
             Err(stopped) => {
                 // Killed and reaped before the slot is given back: nothing runs on.
                 let _ = worker.child.kill().await;
-                lock(&self.pids).remove(&pid);
                 self.killed.fetch_add(1, Ordering::Relaxed);
                 match stopped {
                     Stopped::Deadline => Err(AppError::QueryTimeout(0)),
@@ -263,14 +295,19 @@ impl Pool {
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
         let public = store.public.clone();
-        let target = path.clone();
-        tokio::task::spawn_blocking(move || {
+        // The snapshot owns its directory from the start: should this request be dropped
+        // while the checkpoint is made, the directory goes with the unused result.
+        let snapshot = tokio::task::spawn_blocking(move || {
             std::fs::create_dir_all(&dir)?;
-            public.backup(&target).map_err(std::io::Error::other)
+            let snapshot = Snapshot { generation, path };
+            public
+                .backup(&snapshot.path)
+                .map_err(std::io::Error::other)?;
+            Ok::<_, std::io::Error>(snapshot)
         })
         .await?
         .map_err(|e| AppError::internal(format!("cannot make a query snapshot: {e}")))?;
-        let snapshot = Arc::new(Snapshot { generation, path });
+        let snapshot = Arc::new(snapshot);
         *current = Some(snapshot.clone());
         Ok(snapshot)
     }
@@ -283,7 +320,9 @@ impl Worker {
         self.stdin.write_all(b"\n").await?;
         self.stdin.flush().await?;
         let mut header = String::new();
-        if self.stdout.read_line(&mut header).await? == 0 {
+        // The header is a short JSON line: read no more than a bounded amount of it.
+        let mut limited = (&mut self.stdout).take(64 * 1024);
+        if limited.read_line(&mut header).await? == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
         let answer: Answer = serde_json::from_str(&header).map_err(std::io::Error::other)?;
