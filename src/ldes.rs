@@ -220,6 +220,38 @@ fn redactions(internal: &OxStore, record: &NamedNode) -> Result<Vec<GraphWrite>,
     Ok(out)
 }
 
+/// Strips the description from every event of a record that is no longer public: what a
+/// version before withdrawals stripped their events left in the stream. Run at start; returns
+/// how many events were rewritten (none once the store is clean). One atomic write.
+pub fn redact_gone(store: &crate::store::Store) -> Result<usize, StorageError> {
+    let object = as_("object");
+    let mut records = HashSet::new();
+    for q in store
+        .internal
+        .quads_for_pattern(None, Some(object.as_ref()), None, None)
+    {
+        let q = q?;
+        let (GraphName::NamedNode(graph), Term::NamedNode(record)) = (&q.graph_name, &q.object)
+        else {
+            continue;
+        };
+        if graph.as_str().starts_with(EVENT_PREFIX) {
+            records.insert(record.clone());
+        }
+    }
+    let mut writes = Vec::new();
+    for record in records {
+        if !store.public.contains_named_graph(&record)? {
+            writes.extend(redactions(&store.internal, &record)?);
+        }
+    }
+    let n = writes.len();
+    if n > 0 {
+        store.write(Vec::new(), writes)?;
+    }
+    Ok(n)
+}
+
 /// The public write an event stands for (to finish a write interrupted by a crash).
 pub fn replay(
     internal: &OxStore,

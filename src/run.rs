@@ -57,6 +57,14 @@ fn serve(args: ServeArgs) -> CmdResult {
     {
         tracing::info!("loaded the demo content");
     }
+    match crate::ldes::redact_gone(&store) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            events = n,
+            "stripped descriptions of withdrawn records from the event log"
+        ),
+        Err(e) => return Err((2, format!("cannot clean the event log: {e}"))),
+    }
     let workers = args
         .query_workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))

@@ -478,3 +478,36 @@ async fn generated_corpus_documents_conform() {
     }
     rdflib_reads_alike(&files);
 }
+
+/// A record stored before the shapes refused script links (written past validation here)
+/// keeps them out of its harvest document, while its web links stay.
+#[tokio::test]
+async fn stored_script_links_are_not_harvested() {
+    use oxigraph::model::{NamedNode, Triple};
+    let app = TestApp::demo();
+    let record = NamedNode::new(format!("{BASE}/datasets/bodo-veglys")).unwrap();
+    let mut triples = samapne::store::graph_triples(&app.store().public, &record).unwrap();
+    assert!(!triples.is_empty(), "the demo publishes bodo-veglys");
+    let dcat = |l: &str| NamedNode::new_unchecked(format!("http://www.w3.org/ns/dcat#{l}"));
+    triples.push(Triple::new(
+        record.clone(),
+        dcat("landingPage"),
+        NamedNode::new("javascript:alert(1)").unwrap(),
+    ));
+    triples.push(Triple::new(
+        record.clone(),
+        dcat("landingPage"),
+        NamedNode::new("https://example.org/veglys").unwrap(),
+    ));
+    app.store()
+        .write(
+            vec![samapne::store::GraphWrite::replace(record, triples)],
+            Vec::new(),
+        )
+        .unwrap();
+    let doc = get(&app, &format!("/catalogs/{}", samapne::demo::BODO), &[]).await;
+    assert_eq!(doc.status, 200);
+    let text = doc.text();
+    assert!(text.contains("https://example.org/veglys"), "{text}");
+    assert!(!text.contains("javascript:"), "{text}");
+}

@@ -499,3 +499,71 @@ async fn past_days_are_revalidated_not_immutable() {
         assert_eq!(again.status, 304);
     }
 }
+
+/// A store from before withdrawals stripped their events still holds a withdrawn record's
+/// description in its events: `serve` strips it at start (`ldes::redact_gone`), once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn descriptions_left_by_an_older_version_are_stripped_at_start() {
+    let app = TestApp::demo();
+    let id = "ldes-legacy";
+    let record =
+        oxigraph::model::NamedNode::new(format!("{}/datasets/{id}", crate::util::BASE)).unwrap();
+    app.put_dataset(id, "Eldre zqeldre", "zqgammel").await;
+    let admin = samapne::auth::create_token(app.store(), TRONDHEIM, &["admin".into()]).unwrap();
+    let withdraw = Request::post(format!("/api/datasets/{id}/withdraw"))
+        .header("authorization", format!("Bearer {admin}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(withdraw).await.status, 200);
+    // What an older version left: the description still in the record's first event.
+    let object =
+        oxigraph::model::NamedNode::new_unchecked("https://www.w3.org/ns/activitystreams#object");
+    let event = app
+        .store()
+        .internal
+        .quads_for_pattern(
+            None,
+            Some(object.as_ref()),
+            Some(record.as_ref().into()),
+            None,
+        )
+        .filter_map(Result::ok)
+        .find_map(|q| match q.graph_name {
+            GraphName::NamedNode(g) if g.as_str().starts_with("urn:samapne:event:") => Some(g),
+            _ => None,
+        })
+        .expect("an event of the record");
+    let title =
+        oxigraph::model::Literal::new_language_tagged_literal("Eldre zqeldre", "nb").unwrap();
+    app.store()
+        .internal
+        .insert(&Quad::new(
+            record.clone(),
+            oxigraph::model::NamedNode::new_unchecked("http://purl.org/dc/terms/title"),
+            title,
+            event,
+        ))
+        .unwrap();
+    let day = crate::util::today();
+    let before = app
+        .get(
+            &format!("/ldes/datasets?day={day}"),
+            Some("application/trig"),
+        )
+        .await;
+    assert!(
+        before.text().contains("zqeldre"),
+        "the legacy state is there"
+    );
+
+    assert!(samapne::ldes::redact_gone(app.store()).unwrap() >= 1);
+    let after = app
+        .get(
+            &format!("/ldes/datasets?day={day}"),
+            Some("application/trig"),
+        )
+        .await;
+    assert_eq!(after.status, 200);
+    assert!(!after.text().contains("zqeldre"), "{}", after.text());
+    assert_eq!(samapne::ldes::redact_gone(app.store()).unwrap(), 0, "once");
+}

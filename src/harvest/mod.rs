@@ -106,6 +106,29 @@ fn term(base: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{base}{local}"))
 }
 
+/// Properties whose value is followed as a link (access, download, landing page,
+/// documentation, endpoint), and the schemes a link may have.
+const LINK_PROPERTIES: [&str; 5] = [
+    "http://www.w3.org/ns/dcat#accessURL",
+    "http://www.w3.org/ns/dcat#downloadURL",
+    "http://www.w3.org/ns/dcat#landingPage",
+    "http://xmlns.com/foaf/0.1/page",
+    "http://www.w3.org/ns/dcat#endpointURL",
+];
+
+/// A link property whose IRI is not `http`, `https`, `ftp` or `mailto`.
+fn is_script_link(t: &Triple) -> bool {
+    let Term::NamedNode(target) = &t.object else {
+        return false;
+    };
+    let scheme = target.as_str().split(':').next().unwrap_or_default();
+    LINK_PROPERTIES.contains(&t.predicate.as_str())
+        && !matches!(
+            scheme.to_ascii_lowercase().as_str(),
+            "http" | "https" | "ftp" | "mailto"
+        )
+}
+
 /// Builds `doc` for the items `sel` selects.
 pub fn build(
     store: &Store,
@@ -223,6 +246,9 @@ pub fn build(
     }
     let context = context(store, &out)?;
     out.extend(context);
+    // Our shapes refuse other schemes for these properties; a record stored before they did
+    // must not hand Felles datakatalog a `javascript:` link either.
+    out.retain(|t| !is_script_link(t));
     Ok(Built {
         triples: skolemize(out, base_url),
         total,
