@@ -23,8 +23,8 @@
 //!
 //! Around them: [`auth`] (bearer tokens and accounts → who is calling), [`session`] (web
 //! sessions, CSRF), [`demo`] (the demo's people and datasets in every state), [`cli`] (the command line), [`app`]
-//! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out; [`legacy`] rewrites what real files need), [`content`] (the
-//! embedded ontologies and demo), [`metrics`] (Prometheus counters).
+//! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out; [`legacy`] rewrites what real files need), [`content`] (loads the
+//! embedded reference data and demo), [`reference`] (the reference data itself), [`metrics`] (Prometheus counters).
 pub mod app;
 pub mod auth;
 pub mod cli;
@@ -42,6 +42,7 @@ pub mod legacy;
 pub mod metrics;
 pub mod queries;
 pub mod records;
+pub mod reference;
 pub mod run;
 pub mod search;
 pub mod server;

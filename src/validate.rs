@@ -53,7 +53,7 @@ impl Validator {
 
     /// Other shapes (Turtle texts) with the shipped vocabularies.
     pub fn new(shapes_turtle: &[&str]) -> Result<Self, ShapesError> {
-        let reference = crate::content::reference_graph();
+        let reference = crate::reference::reference_graph();
         Ok(Self {
             shapes: shacl::compile_turtle(shapes_turtle)?,
             reference_subjects: reference
