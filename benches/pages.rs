@@ -4,9 +4,9 @@
 //! page: p99 < 20 ms and >= 5,000 req/s on this 2-core machine (wrk shares the cores). The
 //! walk over all 10,000 pages runs twice: first from an empty page cache (every page rendered
 //! once within the run), then cached. HTML requests carry a browser's `Accept-Encoding`.
-use samapne::app::{AppState, Config};
 use samapne::sparql::Limits;
 use samapne::store::Store;
+use samapne::{AppState, Config};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -5,9 +5,9 @@
 //! `cargo bench --bench querymix` (env: `MUNICIPALITIES`=50, `DATASETS`=200, `RUNS`=30).
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
-use samapne::app::{AppState, Config};
 use samapne::sparql::Limits;
 use samapne::store::Store;
+use samapne::{AppState, Config};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -327,8 +327,8 @@ fn raw_eval(store: &oxigraph::store::Store, query: &str) -> Vec<u8> {
             w.finish().unwrap();
         }
         QueryResults::Graph(triples) => {
-            let mut w = samapne::views::rdf::serializer(oxigraph::io::RdfFormat::Turtle)
-                .for_writer(&mut out);
+            let mut w =
+                samapne::rdf::serializer(oxigraph::io::RdfFormat::Turtle).for_writer(&mut out);
             for t in triples {
                 w.serialize_triple(&t.unwrap()).unwrap();
             }

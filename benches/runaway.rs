@@ -5,10 +5,10 @@
 //! latency of `/healthz` and a trivial query from another address meanwhile, the peak
 //! resident memory of the server and of its workers, and the time from the last answer until
 //! the server and its workers are back to idle CPU (under 2 % of a core over 200 ms).
-use samapne::app::{AppState, Config};
 use samapne::sparql::Limits;
 use samapne::sparql::worker::resident_bytes;
 use samapne::store::Store;
+use samapne::{AppState, Config};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

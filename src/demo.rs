@@ -4,7 +4,8 @@
 use crate::auth::{self, Principal};
 use crate::domain::inventory::{self, DataSource};
 use crate::domain::needs::{self, NeedInput};
-use crate::domain::process::{self, Light, Step};
+use crate::domain::process::Light;
+use crate::domain::steps::{self, Step};
 use crate::domain::{Kind, write};
 use crate::import::{self, ImportError};
 use crate::store::Store;
@@ -123,10 +124,10 @@ fn fail(e: impl Into<DemoError>) -> ImportError {
 /// A failure of the demo, with the SHACL messages when a description did not conform.
 struct DemoError(String);
 
-impl From<write::WriteError> for DemoError {
-    fn from(e: write::WriteError) -> Self {
+impl From<crate::domain::Error> for DemoError {
+    fn from(e: crate::domain::Error) -> Self {
         let messages: Vec<String> = match &e {
-            write::WriteError::Invalid { report } => report
+            crate::domain::Error::Invalid { report } => report
                 .iter()
                 .filter(|t| t.predicate.as_str().ends_with("#resultMessage"))
                 .map(|t| t.object.to_string())
@@ -147,6 +148,85 @@ impl From<auth::UserError> for DemoError {
     fn from(e: auth::UserError) -> Self {
         Self(e.to_string())
     }
+}
+
+/// The steps that take the demo dataset `id` to the state `last` ("rejected": assessed red,
+/// prioritised and not approved).
+fn steps_to(id: &str, last: &str) -> Vec<Step> {
+    let order = [
+        "registered",
+        "assessed",
+        "prioritised",
+        "approved",
+        "prepared",
+        "published",
+        "withdrawn",
+    ];
+    let red = last == "rejected";
+    let light = if red {
+        Light::Red
+    } else if id == "trondheim-vannmalere" {
+        Light::Yellow
+    } else {
+        Light::Green
+    };
+    let reach = |state: &str| {
+        let want = if red {
+            2
+        } else {
+            order.iter().position(|s| *s == last).unwrap_or(0)
+        };
+        order
+            .iter()
+            .position(|s| *s == state)
+            .is_some_and(|i| i <= want)
+    };
+    let mut steps = Vec::new();
+    if reach("assessed") {
+        steps.push(Step::Assess {
+            light,
+            justification: "Vurdert etter Digdirs trafikklysmodell.".into(),
+            legal_note: None,
+        });
+    }
+    if reach("prioritised") {
+        steps.push(Step::Priority {
+            priority: 2,
+            decision: false,
+        });
+        steps.push(Step::Priority {
+            priority: 2,
+            decision: true,
+        });
+    }
+    if red {
+        steps.push(Step::Approval {
+            approved: false,
+            note: Some("Inneholder personopplysninger.".into()),
+        });
+    } else if reach("approved") {
+        steps.push(Step::Approval {
+            approved: true,
+            note: None,
+        });
+    }
+    if reach("prepared") {
+        steps.push(Step::Preparation {
+            licence: "http://publications.europa.eu/resource/authority/licence/NLOD_2_0".into(),
+            business_model: "free".into(),
+            access_method: "download".into(),
+        });
+    }
+    if reach("published") {
+        steps.push(Step::Publish);
+    }
+    if reach("withdrawn") {
+        steps.push(Step::Withdraw);
+    }
+    if id == "trondheim-bygningsregister" {
+        steps.push(Step::Sources(vec!["matrikkelen".into()]));
+    }
+    steps
 }
 
 /// Loads accounts, data sources, needs and the datasets in every state.
@@ -186,17 +266,8 @@ pub fn load(store: &Store, base_url: &str) -> Result<(), ImportError> {
         };
         inventory::put(store, &admin, TRONDHEIM, src).map_err(fail)?;
     }
-    let order = [
-        "registered",
-        "assessed",
-        "prioritised",
-        "approved",
-        "prepared",
-        "published",
-        "withdrawn",
-    ];
     for (id, title, text, last) in DATASETS {
-        let iri = write::record_iri(base_url, Kind::Dataset, id).map_err(fail)?;
+        let iri = crate::domain::record_iri(base_url, Kind::Dataset, id).map_err(fail)?;
         let triples = import::parse(
             description(id, title, text).as_bytes(),
             RdfFormat::Turtle,
@@ -205,73 +276,9 @@ pub fn load(store: &Store, base_url: &str) -> Result<(), ImportError> {
             String::new,
         )?;
         write::put(store, base_url, &admin, Kind::Dataset, &iri, triples, "nb").map_err(fail)?;
-        let red = *last == "rejected";
-        let light = if red {
-            Light::Red
-        } else if *id == "trondheim-vannmalere" {
-            Light::Yellow
-        } else {
-            Light::Green
-        };
-        let reach = |state: &str| {
-            let want = if red {
-                2
-            } else {
-                order.iter().position(|s| s == last).unwrap_or(0)
-            };
-            order
-                .iter()
-                .position(|s| *s == state)
-                .is_some_and(|i| i <= want)
-        };
-        let mut steps = Vec::new();
-        if reach("assessed") {
-            steps.push(Step::Assess {
-                light,
-                justification: "Vurdert etter Digdirs trafikklysmodell.".into(),
-                legal_note: None,
-            });
-        }
-        if reach("prioritised") {
-            steps.push(Step::Priority {
-                priority: 2,
-                decision: false,
-            });
-            steps.push(Step::Priority {
-                priority: 2,
-                decision: true,
-            });
-        }
-        if red {
-            steps.push(Step::Approval {
-                approved: false,
-                note: Some("Inneholder personopplysninger.".into()),
-            });
-        } else if reach("approved") {
-            steps.push(Step::Approval {
-                approved: true,
-                note: None,
-            });
-        }
-        if reach("prepared") {
-            steps.push(Step::Preparation {
-                licence: "http://publications.europa.eu/resource/authority/licence/NLOD_2_0".into(),
-                business_model: "free".into(),
-                access_method: "download".into(),
-            });
-        }
-        if reach("published") {
-            steps.push(Step::Publish);
-        }
-        if reach("withdrawn") {
-            steps.push(Step::Withdraw);
-        }
-        if *id == "trondheim-bygningsregister" {
-            steps.push(Step::Sources(vec!["matrikkelen".into()]));
-        }
-        for step in steps {
+        for step in steps_to(id, last) {
             let name = step.name();
-            process::take(store, base_url, &admin, &iri, step, "nb")
+            steps::take(store, base_url, &admin, &iri, step, "nb")
                 .map_err(|e| fail(DemoError::from(e).in_step(id, name)))?;
         }
     }
@@ -282,7 +289,8 @@ pub fn load(store: &Store, base_url: &str) -> Result<(), ImportError> {
         ..NeedInput::default()
     };
     needs::register(store, base_url, need).map_err(fail)?;
-    let wanted = write::record_iri(base_url, Kind::Dataset, "trondheim-bysykkel").map_err(fail)?;
+    let wanted =
+        crate::domain::record_iri(base_url, Kind::Dataset, "trondheim-bysykkel").map_err(fail)?;
     needs::interest(store, base_url, &wanted, None).map_err(fail)?;
     Ok(())
 }

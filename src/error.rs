@@ -231,7 +231,7 @@ fn report_response(report: &[oxigraph::model::Triple], format: crate::conneg::Fo
     let rdf = format
         .rdf_format()
         .unwrap_or(oxigraph::io::RdfFormat::Turtle);
-    let mut ser = crate::views::rdf::serializer(rdf).for_writer(Vec::new());
+    let mut ser = crate::rdf::serializer(rdf).for_writer(Vec::new());
     let written = report
         .iter()
         .try_for_each(|t| ser.serialize_triple(t))
@@ -247,9 +247,9 @@ fn report_response(report: &[oxigraph::model::Triple], format: crate::conneg::Fo
     }
 }
 
-impl From<crate::domain::write::WriteError> for AppError {
-    fn from(e: crate::domain::write::WriteError) -> Self {
-        use crate::domain::write::WriteError as W;
+impl From<crate::domain::Error> for AppError {
+    fn from(e: crate::domain::Error) -> Self {
+        use crate::domain::Error as W;
         match e {
             W::BadId(m) => Self::BadRequest(m),
             W::Forbidden(m) => Self::Forbidden(m),

@@ -11,7 +11,7 @@ pub fn export(
     include_internal: bool,
     out: impl Write,
 ) -> std::io::Result<()> {
-    let mut ser = crate::views::rdf::serializer(format).for_writer(out);
+    let mut ser = crate::rdf::serializer(format).for_writer(out);
     let journal = NamedNodeRef::new_unchecked("urn:samapne:journal");
     let stores = if include_internal {
         vec![&store.public, &store.internal]

@@ -25,7 +25,6 @@
 //! sessions, CSRF), [`demo`] (the demo's people and datasets in every state), [`cli`] (the command line), [`app`]
 //! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out; [`legacy`] rewrites what real files need), [`content`] (loads the
 //! embedded reference data and demo), [`reference`] (the reference data itself), [`metrics`] (Prometheus counters).
-pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod conneg;
@@ -37,10 +36,10 @@ pub mod export;
 pub mod harvest;
 pub mod http;
 pub mod import;
-pub mod ldes;
 pub mod legacy;
 pub mod metrics;
 pub mod queries;
+pub mod rdf;
 pub mod records;
 pub mod reference;
 pub mod run;
@@ -53,5 +52,6 @@ pub mod store;
 pub mod throttle;
 pub mod validate;
 pub mod views;
+pub mod vocab;
 
-pub use app::{AppState, Config};
+pub use http::state::{AppState, Config};

@@ -1,4 +1,5 @@
-//! Records: which named graph each triple belongs to (see the graph layout in `store`).
+//! Records: the kinds the write API takes, and which named graph each triple belongs to (see
+//! the graph layout in `store`). Low: the store, the event log and the domain build on it.
 //!
 //! A *record* is a resource of one of the record classes ([`RECORD_CLASSES`]). Every other
 //! node is owned by a record and stored in that record's graph:
@@ -10,8 +11,93 @@
 //!    node), which callers place in a graph of their choice.
 //!
 //! Incoming graph names are ignored: import of our own export gives back the same layout.
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple, vocab::rdf};
+use crate::vocab::dcat;
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple, vocab::rdf};
 use std::collections::{BTreeMap, HashMap, VecDeque};
+
+/// The kinds of record the write API accepts, one per `/api/{kind}/{id}` path segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Dataset,
+    DataService,
+    Concept,
+    Model,
+    Coordination,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Dataset,
+        Kind::DataService,
+        Kind::Concept,
+        Kind::Model,
+        Kind::Coordination,
+    ];
+
+    /// The path segment, both under `/api/` and in the record's IRI.
+    pub fn segment(self) -> &'static str {
+        match self {
+            Self::Dataset => "datasets",
+            Self::DataService => "data-services",
+            Self::Concept => "concepts",
+            Self::Model => "models",
+            Self::Coordination => "coordinations",
+        }
+    }
+
+    pub fn from_segment(segment: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.segment() == segment)
+    }
+
+    /// The class the record must have (its `rdf:type`).
+    pub fn class(self) -> NamedNodeRef<'static> {
+        NamedNodeRef::new_unchecked(match self {
+            Self::Dataset => "http://www.w3.org/ns/dcat#Dataset",
+            Self::DataService => "http://www.w3.org/ns/dcat#DataService",
+            Self::Concept => "http://www.w3.org/2004/02/skos/core#Concept",
+            Self::Model => "https://data.norge.no/vocabulary/modelldcatno#InformationModel",
+            Self::Coordination => "http://www.w3.org/ns/dcat#DatasetSeries",
+        })
+    }
+
+    /// The class as a reader knows it, for messages.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            Self::Dataset => "dcat:Dataset",
+            Self::DataService => "dcat:DataService",
+            Self::Concept => "skos:Concept",
+            Self::Model => "modelldcatno:InformationModel",
+            Self::Coordination => "dcat:DatasetSeries",
+        }
+    }
+
+    /// The role that may write records of this kind (DOMAIN.md: data stewards write metadata,
+    /// national coordinators document coordinated datasets).
+    pub fn writer_role(self) -> &'static str {
+        match self {
+            Self::Coordination => "coordinator",
+            _ => "data-steward",
+        }
+    }
+
+    /// Whether `dct:modified` must be an `xsd:date` (SKOS-AP-NO-Begrep allows nothing finer);
+    /// the other profiles take an `xsd:dateTime`.
+    pub fn modified_is_date(self) -> bool {
+        self == Self::Concept
+    }
+
+    /// The property that links the organisation's catalogue `/catalogs/{orgnr}` to records of
+    /// this kind. Concepts and models have their own harvest documents, and coordinations
+    /// are listed in the national `/coordinations` catalogue only (a harvester that saw a
+    /// series in two catalogues would count it twice or as moved).
+    pub fn catalog_link(self) -> Option<NamedNodeRef<'static>> {
+        match self {
+            Self::Dataset => Some(dcat::dataset),
+            Self::DataService => Some(dcat::service),
+            Self::Concept | Self::Model | Self::Coordination => None,
+        }
+    }
+}
 
 /// Classes whose instances get their own graph.
 pub const RECORD_CLASSES: &[&str] = &[

@@ -1,9 +1,9 @@
 //! What each command does, kept out of `main` so tests can call it (ripgrep's `run`).
-use crate::app::{self, AppState, Config};
 use crate::cli::{
     Command, ExportArgs, ExportFormat, ImportArgs, ServeArgs, TokenCommand, TokenCreateArgs,
     UserArgs, UserCommand, ValidateArgs,
 };
+use crate::http::state::{self as app, AppState, Config};
 use crate::import::ImportError;
 use crate::sparql::Limits;
 use crate::store::Store;
@@ -57,7 +57,7 @@ fn serve(args: ServeArgs) -> CmdResult {
     {
         tracing::info!("loaded the demo content");
     }
-    match crate::ldes::redact_gone(&store) {
+    match crate::store::events::redact_gone(&store) {
         Ok(0) => {}
         Ok(n) => tracing::info!(
             events = n,
@@ -188,7 +188,7 @@ fn validate(args: ValidateArgs) -> CmdResult {
     }
     let report = validator.validate(&data);
     let graph = report.to_graph(Some(validator.shapes_graph()), &args.lang);
-    let mut ser = crate::views::rdf::serializer(oxigraph::io::RdfFormat::Turtle)
+    let mut ser = crate::rdf::serializer(oxigraph::io::RdfFormat::Turtle)
         .for_writer(std::io::stdout().lock());
     for t in graph.iter() {
         ser.serialize_triple(t).map_err(|e| (2, e.to_string()))?;

@@ -1,5 +1,5 @@
 //! Running the HTTP server: a listener, the router, and a shutdown future.
-use crate::app::AppState;
+use crate::http::state::AppState;
 use std::future::Future;
 use tokio::net::TcpListener;
 

@@ -1,10 +1,12 @@
 //! Validation of records: our shapes (`shapes/*.ttl`) over the record, the records it links
 //! to, and the shipped vocabularies. The SHACL engine itself is in [`crate::shacl`].
+use crate::records::{Partition, is_record};
 use crate::shacl::data::DataGraph;
 use crate::shacl::shapes::{Shapes, ShapesError};
 use crate::shacl::{self, Report};
 use crate::store::Store;
-use oxigraph::model::{Graph, NamedOrBlankNodeRef, Term, TermRef, Triple};
+use oxigraph::model::{Graph, NamedNode, NamedOrBlankNodeRef, Term, TermRef, Triple};
+use oxigraph::store::StorageError;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -128,4 +130,96 @@ pub fn add_context(store: &Store, data: &mut Graph) -> Result<(), oxigraph::stor
         data.insert(t);
     }
     Ok(())
+}
+
+/// The verdict on one record of an import or a write.
+#[derive(Debug, Clone)]
+pub struct RecordVerdict {
+    pub record: NamedNode,
+    /// Typed with a record class; `false` for another resource stored in a graph of its own.
+    pub is_record: bool,
+    pub valid: bool,
+    pub violations: usize,
+    pub warnings: usize,
+    /// The record's own `sh:ValidationReport`, as triples.
+    pub report: Vec<Triple>,
+}
+
+/// Validates the whole import at once (so records may link to each other) with what the
+/// store already has as context, then gives each record the results about it or what it owns
+/// (messages in `lang`: nb, nn or en). The write API judges its one record the same way.
+pub fn judge(
+    store: &Store,
+    part: &Partition,
+    lang: &str,
+) -> Result<Vec<RecordVerdict>, StorageError> {
+    let mut data = Graph::new();
+    let mut owner: std::collections::HashMap<Term, NamedNode> = std::collections::HashMap::new();
+    for (record, triples) in &part.graphs {
+        for t in triples {
+            data.insert(t);
+            owner.insert(t.subject.clone().into(), record.clone());
+        }
+    }
+    for t in &part.orphans {
+        data.insert(t);
+    }
+    add_context(store, &mut data)?;
+    let validator = Validator::ours();
+    let report = validator.validate(&data);
+    let mut per_record: std::collections::BTreeMap<NamedNode, Vec<shacl::ValidationResult>> = part
+        .graphs
+        .keys()
+        .map(|r| (r.clone(), Vec::new()))
+        .collect();
+    let typed: std::collections::HashSet<&NamedNode> = part
+        .graphs
+        .iter()
+        .filter(|(r, triples)| is_record(r, triples))
+        .map(|(r, _)| r)
+        .collect();
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.is_violation_or_warning())
+    {
+        let mut blamed: Vec<NamedNode> = owner.get(&r.focus).cloned().into_iter().collect();
+        // Another record already in the store was judged when it was written; seen here only
+        // through one hop of context, its own results are not this write's.
+        let stored_record = match &r.focus {
+            Term::NamedNode(n) => blamed.is_empty() && store.public.contains_named_graph(n)?,
+            _ => false,
+        };
+        if blamed.is_empty() && !stored_record {
+            // A node the import links to but does not own (a publisher missing from the
+            // store, a vocabulary term): the records that link to it answer for it.
+            for (record, triples) in &part.graphs {
+                if triples.iter().any(|t| t.object == r.focus) {
+                    blamed.push(record.clone());
+                }
+            }
+        }
+        for b in blamed {
+            per_record.entry(b).or_default().push(r.clone());
+        }
+    }
+    Ok(per_record
+        .into_iter()
+        .map(|(record, results)| {
+            let violations = results
+                .iter()
+                .filter(|r| r.severity == shacl::shapes::sh("Violation"))
+                .count();
+            let warnings = results.len() - violations;
+            let graph = Report { results }.to_graph(Some(validator.shapes_graph()), lang);
+            RecordVerdict {
+                valid: violations + warnings == 0,
+                is_record: typed.contains(&record),
+                record,
+                violations,
+                warnings,
+                report: graph.iter().map(|t| t.into_owned()).collect(),
+            }
+        })
+        .collect())
 }

@@ -501,7 +501,7 @@ async fn past_days_are_revalidated_not_immutable() {
 }
 
 /// A store from before withdrawals stripped their events still holds a withdrawn record's
-/// description in its events: `serve` strips it at start (`ldes::redact_gone`), once.
+/// description in its events: `serve` strips it at start (`store::events::redact_gone`), once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn descriptions_left_by_an_older_version_are_stripped_at_start() {
     let app = TestApp::demo();
@@ -556,7 +556,7 @@ async fn descriptions_left_by_an_older_version_are_stripped_at_start() {
         "the legacy state is there"
     );
 
-    assert!(samapne::ldes::redact_gone(app.store()).unwrap() >= 1);
+    assert!(samapne::store::events::redact_gone(app.store()).unwrap() >= 1);
     let after = app
         .get(
             &format!("/ldes/datasets?day={day}"),
@@ -565,5 +565,9 @@ async fn descriptions_left_by_an_older_version_are_stripped_at_start() {
         .await;
     assert_eq!(after.status, 200);
     assert!(!after.text().contains("zqeldre"), "{}", after.text());
-    assert_eq!(samapne::ldes::redact_gone(app.store()).unwrap(), 0, "once");
+    assert_eq!(
+        samapne::store::events::redact_gone(app.store()).unwrap(),
+        0,
+        "once"
+    );
 }

@@ -542,7 +542,7 @@ async fn anonymous_writes_are_throttled_per_address() {
         "POST /api/data-needs HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    for _ in 0..samapne::app::ANONYMOUS_WRITES {
+    for _ in 0..samapne::http::state::ANONYMOUS_WRITES {
         let (status, text) = crate::util::http(addr, &request).await;
         assert_eq!(status, 201, "{text}");
     }

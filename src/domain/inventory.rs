@@ -1,7 +1,7 @@
 //! The inventory's data sources (datakilder): the registers and vendor systems a
 //! municipality's datasets are drawn from, and how data gets out of them. Internal only.
+use super::Error;
 use super::process::NS;
-use super::write::WriteError;
 use crate::auth::{Principal, now_utc};
 use crate::store::{GraphWrite, Store};
 use oxigraph::model::vocab::{rdf, xsd};
@@ -34,22 +34,22 @@ fn graph(org: &str, id: &str) -> NamedNode {
 }
 
 /// Creates or replaces the data source `src.id` of `org`; returns whether it is new.
-pub fn put(store: &Store, who: &Principal, org: &str, src: DataSource) -> Result<bool, WriteError> {
+pub fn put(store: &Store, who: &Principal, org: &str, src: DataSource) -> Result<bool, Error> {
     if !who.may("data-steward", org) {
-        return Err(WriteError::Forbidden(format!(
+        return Err(Error::Forbidden(format!(
             "registering data sources needs the role data-steward in {org}; {} has {}",
             who.name,
             who.roles_in(org)
         )));
     }
-    super::write::record_iri("http://x", super::Kind::Dataset, &src.id)?;
+    super::common::record_iri("http://x", super::Kind::Dataset, &src.id)?;
     if src.title.trim().is_empty() || src.title.len() > 500 {
-        return Err(WriteError::Unprocessable(
+        return Err(Error::Unprocessable(
             "a data source needs a title of 1-500 characters".into(),
         ));
     }
     if !EXTRACTIONS.contains(&src.extraction.as_str()) {
-        return Err(WriteError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "extraction must be one of {}, not {:?}",
             EXTRACTIONS.join(", "),
             src.extraction

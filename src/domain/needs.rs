@@ -1,8 +1,8 @@
 //! Data needs (meldte databehov) and interest registrations: anyone may send them. What they
 //! ask for and how many ask is public; who asked (the contact) is personal data and stays
 //! internal to the organisation concerned (GDPR).
+use super::Error;
 use super::process::NS;
-use super::write::WriteError;
 use crate::auth::now_utc;
 use crate::store::{GraphWrite, Store};
 use oxigraph::model::vocab::{rdf, xsd};
@@ -53,38 +53,38 @@ fn new_graph(prefix: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{prefix}{hex}"))
 }
 
-fn check_contact(contact: &Option<String>) -> Result<Option<String>, WriteError> {
+fn check_contact(contact: &Option<String>) -> Result<Option<String>, Error> {
     match contact.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(None),
         Some(c) if c.len() <= 200 && c.contains('@') && !c.contains(char::is_whitespace) => {
             Ok(Some(c.to_owned()))
         }
-        Some(_) => Err(WriteError::Unprocessable(
+        Some(_) => Err(Error::Unprocessable(
             "contact must be an e-mail address (at most 200 characters)".into(),
         )),
     }
 }
 
 /// The organisation of a dataset the public may name: registered or published.
-fn dataset_org(store: &Store, base_url: &str, dataset: &str) -> Result<String, WriteError> {
+fn dataset_org(store: &Store, base_url: &str, dataset: &str) -> Result<String, Error> {
     let iri = NamedNode::new(dataset)
-        .map_err(|_| WriteError::Unprocessable(format!("{dataset:?} is not an IRI")))?;
+        .map_err(|_| Error::Unprocessable(format!("{dataset:?} is not an IRI")))?;
     super::process::status(store, base_url, &iri)?
         .map(|d| d.process.org)
-        .ok_or_else(|| WriteError::Unprocessable(format!("there is no dataset <{dataset}>")))
+        .ok_or_else(|| Error::Unprocessable(format!("there is no dataset <{dataset}>")))
 }
 
 /// Registers a need; returns its id.
-pub fn register(store: &Store, base_url: &str, input: NeedInput) -> Result<String, WriteError> {
+pub fn register(store: &Store, base_url: &str, input: NeedInput) -> Result<String, Error> {
     let description = input.description.trim();
     if description.is_empty() || description.chars().count() > 4000 {
-        return Err(WriteError::Unprocessable(
+        return Err(Error::Unprocessable(
             "describe the need in 1-4000 characters".into(),
         ));
     }
     let kind = input.kind.as_deref().unwrap_or("new-dataset");
     if !NEED_KINDS.contains(&kind) {
-        return Err(WriteError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "kind must be one of {}, not {kind:?}",
             NEED_KINDS.join(", ")
         )));
@@ -104,7 +104,7 @@ pub fn register(store: &Store, base_url: &str, input: NeedInput) -> Result<Strin
     if let Some(o) = &org
         && (o.len() != 9 || !o.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Err(WriteError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "organisation must be a 9-digit organisation number, not {o:?}"
         )));
     }
@@ -159,10 +159,10 @@ pub fn interest(
     base_url: &str,
     dataset: &NamedNode,
     contact: Option<String>,
-) -> Result<usize, WriteError> {
+) -> Result<usize, Error> {
     let org = super::process::status(store, base_url, dataset)?
         .map(|d| d.process.org)
-        .ok_or_else(|| WriteError::NotFound(format!("there is no dataset <{dataset}>")))?;
+        .ok_or_else(|| Error::NotFound(format!("there is no dataset <{dataset}>")))?;
     let contact = check_contact(&contact)?;
     let g = new_graph(INTEREST_PREFIX);
     let mut triples = vec![

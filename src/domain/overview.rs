@@ -5,8 +5,8 @@
 //! overview shows only [`Entry::public_view`]: title, state, traffic light, priority and demand;
 //! the internal overview also shows the data sources and the preparation.
 use super::process::{self, Light, NS, State, process_graph};
-use super::{DCAT_DATASET, DCT_PUBLISHER};
 use crate::store::Store;
+use crate::vocab::{dcat, dct};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, Term, Triple};
 use oxigraph::store::StorageError;
@@ -103,7 +103,7 @@ fn collect(
     let catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{org}"));
     let public_links = store.public.quads_for_pattern(
         Some(catalog.as_ref().into()),
-        Some(DCAT_DATASET),
+        Some(dcat::dataset),
         None,
         Some(catalog.as_ref().into()),
     );
@@ -131,7 +131,7 @@ fn collect(
     let publisher = NamedNode::new_unchecked(format!("{base_url}/organizations/{org}"));
     for q in store.internal.quads_for_pattern(
         None,
-        Some(DCT_PUBLISHER),
+        Some(dct::publisher),
         Some(publisher.as_ref().into()),
         None,
     ) {
@@ -279,7 +279,7 @@ pub fn open_triples(base_url: &str, org: &str, entries: &[Entry]) -> Vec<Triple>
         Triple::new(overview.clone(), rdf::TYPE, term(NS, "OpenOverview")),
         Triple::new(
             overview.clone(),
-            DCT_PUBLISHER,
+            dct::publisher,
             NamedNode::new_unchecked(format!("{base_url}/organizations/{org}")),
         ),
         Triple::new(

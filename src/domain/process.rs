@@ -5,16 +5,15 @@
 //! each step is also an internal PROV-O activity (who, when, from which state to which). Until
 //! it is published, the description itself is an internal graph named by the dataset's IRI
 //! (like an imported draft); publishing moves it to the public store, withdrawing moves it
-//! back. Which role may take which step, and from which states, is the table in [`Step`]
+//! back. Which role may take which step, and from which states, is the table in [`Step`](super::steps::Step)
 //! ([`super::steps`]).
-use super::write::orgnr_of;
-use super::{DCT_PUBLISHER, Kind};
+use super::common::orgnr_of;
+use crate::records::Kind;
 use crate::store::{GraphWrite, Store, graph_triples};
+use crate::vocab::dct;
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::store::StorageError;
-
-pub use super::steps::{ACCESS_METHODS, BUSINESS_MODELS, Step, take};
 
 pub const NS: &str = "https://w3id.org/samapne/ns#";
 const LC: &str = "https://w3id.org/samapne/lifecycle#";
@@ -341,7 +340,7 @@ pub fn status(
         return Ok(None);
     };
     let mut org = String::new();
-    for t in objects(holder, iri, DCT_PUBLISHER)? {
+    for t in objects(holder, iri, dct::publisher)? {
         if let Term::NamedNode(p) = t
             && let Some(o) = orgnr_of_publisher(store, base_url, &p)?
         {

@@ -1,12 +1,14 @@
 //! The steps of the opening process: who may take which step from which state ([`Step`]),
 //! and taking one ([`take`]): checked in the order a caller can act on, written in one atomic
 //! write with its PROV-O activity.
-use super::process::{DCAT, DCT, Light, PROV, Process, State, ns, process_graph, status};
-use super::write::{WriteError, catalog_writes, tombstone, tombstone_graph};
-use super::{DCT_PUBLISHER, Kind};
+use super::Error;
+use super::common::{catalog_writes, tombstone, tombstone_graph};
+use super::process::{DCAT, DCT, Light, PROV, Process, State, Status, ns, process_graph, status};
 use crate::auth::{Principal, now_utc};
+use crate::records::Kind;
 use crate::records::Partition;
 use crate::store::{GraphWrite, Store, draft_report_graph, graph_triples};
+use crate::vocab::dct;
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use rand::RngCore;
@@ -125,47 +127,68 @@ pub fn take(
     iri: &NamedNode,
     step: Step,
     lang: &str,
-) -> Result<Process, WriteError> {
+) -> Result<Process, Error> {
     let _guard = store.lock_writes();
     // The status decides; the description is read only by the steps that move it.
     let dataset = status(store, base_url, iri)?
-        .ok_or_else(|| WriteError::NotFound(format!("there is no dataset <{iri}>")))?;
-    let description = || {
-        let holder = if dataset.public {
-            &store.public
-        } else {
-            &store.internal
-        };
-        graph_triples(holder, iri)
+        .ok_or_else(|| Error::NotFound(format!("there is no dataset <{iri}>")))?;
+    let from = may_take(who, iri, &step, &dataset)?;
+    let mut process = dataset.process.clone();
+    decide(store, iri, &step, &mut process)?;
+    let (public, mut internal) = match step {
+        Step::Publish | Step::Withdraw => {
+            move_description(store, base_url, iri, &dataset, &step, lang)?
+        }
+        _ => (Vec::new(), Vec::new()),
     };
-    let org = dataset.process.org.clone();
-    // To a caller outside its organisation, a dataset that is not public is absent.
-    if !dataset.public && !who.member_of(&org) {
-        return Err(WriteError::NotFound(format!("there is no dataset <{iri}>")));
+    process.state = step.to_state(from);
+    internal.push(GraphWrite::replace(
+        process_graph(iri),
+        process.triples(iri),
+    ));
+    internal.push(activity(who, iri, step.name(), from, process.state));
+    store.write(public, internal)?;
+    Ok(process)
+}
+
+/// The state the step is taken from, if `who` may take it there: to a caller outside its
+/// organisation a dataset that is not public is absent; the step's role in the
+/// organisation; one of the step's states.
+fn may_take(
+    who: &Principal,
+    iri: &NamedNode,
+    step: &Step,
+    dataset: &Status,
+) -> Result<State, Error> {
+    let org = &dataset.process.org;
+    if !dataset.public && !who.member_of(org) {
+        return Err(Error::NotFound(format!("there is no dataset <{iri}>")));
     }
-    if !step.roles().iter().any(|r| who.may(r, &org)) {
-        return Err(WriteError::Forbidden(format!(
+    if !step.roles().iter().any(|r| who.may(r, org)) {
+        return Err(Error::Forbidden(format!(
             "the step {} needs the role {} in organisation {org}; {} has {}",
             step.name(),
             step.roles().join(" or "),
             who.name,
-            who.roles_in(&org)
+            who.roles_in(org)
         )));
     }
     let from = dataset.process.state;
     if !step.from_states().contains(&from) {
         let allowed: Vec<&str> = step.from_states().iter().map(|s| s.name()).collect();
-        return Err(WriteError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "<{iri}> is {}; the step {} is taken only from: {}",
             from.name(),
             step.name(),
             allowed.join(", ")
         )));
     }
-    let mut process = dataset.process.clone();
-    let mut public = Vec::new();
-    let mut internal = Vec::new();
-    match &step {
+    Ok(from)
+}
+
+/// What the step decides, recorded in the process record.
+fn decide(store: &Store, iri: &NamedNode, step: &Step, process: &mut Process) -> Result<(), Error> {
+    match step {
         Step::Assess {
             light,
             justification,
@@ -189,7 +212,7 @@ pub fn take(
         }
         Step::Approval { approved, note } => {
             if *approved && process.light == Some(Light::Red) {
-                return Err(WriteError::Conflict(format!(
+                return Err(Error::Conflict(format!(
                     "<{iri}> is assessed red (not public): it cannot be approved for opening; \
                      assess it again if that has changed"
                 )));
@@ -206,45 +229,11 @@ pub fn take(
             process.business_model = Some(business_model.clone());
             process.access_method = Some(access_method.clone());
         }
-        Step::Publish => {
-            let description = publishable(store, iri, &dataset.process, description()?, lang)?;
-            let publisher = publisher_of(iri, &description)?;
-            public.push(GraphWrite::replace(iri.clone(), description));
-            public.extend(catalog_writes(
-                store,
-                base_url,
-                Kind::Dataset,
-                iri,
-                Some(&publisher),
-            )?);
-            internal.push(GraphWrite {
-                graph: iri.clone(),
-                quads: None,
-            });
-            internal.push(GraphWrite {
-                graph: draft_report_graph(iri),
-                quads: None,
-            });
-            internal.push(GraphWrite {
-                graph: tombstone_graph(iri),
-                quads: None,
-            });
-        }
-        Step::Withdraw => {
-            // The description goes back to the inventory, so nothing is lost; its IRI
-            // answers 410 to harvesters that saw it.
-            public.push(GraphWrite {
-                graph: iri.clone(),
-                quads: None,
-            });
-            public.extend(catalog_writes(store, base_url, Kind::Dataset, iri, None)?);
-            internal.push(GraphWrite::replace(iri.clone(), description()?));
-            internal.push(tombstone(iri, Kind::Dataset));
-        }
         Step::Sources(ids) => {
-            let known = super::inventory::source_ids(store, &org)?;
+            let org = &process.org;
+            let known = super::inventory::source_ids(store, org)?;
             if let Some(unknown) = ids.iter().find(|id| !known.contains(*id)) {
-                return Err(WriteError::Unprocessable(format!(
+                return Err(Error::Unprocessable(format!(
                     "organisation {org} has no data source {unknown:?}; register it first \
                      (PUT /api/organizations/{org}/data-sources/{unknown})"
                 )));
@@ -253,15 +242,54 @@ pub fn take(
             process.sources.sort();
             process.sources.dedup();
         }
+        Step::Publish | Step::Withdraw => {}
     }
-    process.state = step.to_state(from);
-    internal.push(GraphWrite::replace(
-        process_graph(iri),
-        process.triples(iri),
-    ));
-    internal.push(activity(who, iri, step.name(), from, process.state));
-    store.write(public, internal)?;
-    Ok(process)
+    Ok(())
+}
+
+/// The public and internal writes that move the description: publishing takes it from the
+/// inventory into the catalogue (if it passes SHACL); withdrawing takes it back, so nothing
+/// is lost, and its IRI answers 410 to harvesters that saw it.
+fn move_description(
+    store: &Store,
+    base_url: &str,
+    iri: &NamedNode,
+    dataset: &Status,
+    step: &Step,
+    lang: &str,
+) -> Result<(Vec<GraphWrite>, Vec<GraphWrite>), Error> {
+    let holder = if dataset.public {
+        &store.public
+    } else {
+        &store.internal
+    };
+    let description = graph_triples(holder, iri)?;
+    let gone = |graph: NamedNode| GraphWrite { graph, quads: None };
+    if matches!(step, Step::Withdraw) {
+        let mut public = vec![gone(iri.clone())];
+        public.extend(catalog_writes(store, base_url, Kind::Dataset, iri, None)?);
+        let internal = vec![
+            GraphWrite::replace(iri.clone(), description),
+            tombstone(iri, Kind::Dataset),
+        ];
+        return Ok((public, internal));
+    }
+    let description = publishable(store, iri, &dataset.process, description, lang)?;
+    let publisher = publisher_of(iri, &description)?;
+    let mut public = vec![GraphWrite::replace(iri.clone(), description)];
+    public.extend(catalog_writes(
+        store,
+        base_url,
+        Kind::Dataset,
+        iri,
+        Some(&publisher),
+    )?);
+    let internal = vec![
+        gone(iri.clone()),
+        gone(draft_report_graph(iri)),
+        gone(tombstone_graph(iri)),
+    ];
+    Ok((public, internal))
 }
 
 /// The description as it will be published: access rights from the traffic light, the
@@ -272,25 +300,25 @@ fn publishable(
     p: &Process,
     description: Vec<Triple>,
     lang: &str,
-) -> Result<Vec<Triple>, WriteError> {
+) -> Result<Vec<Triple>, Error> {
     if p.approved != Some(true) {
-        return Err(WriteError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "<{iri}> has not been approved for opening by its data owner"
         )));
     }
     let (Some(light), Some(licence)) = (p.light, p.licence.as_ref()) else {
-        return Err(WriteError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "<{iri}> needs a traffic-light assessment and a preparation (licence, business \
              model, access method) before it is published"
         )));
     };
     if light == Light::Red {
-        return Err(WriteError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "<{iri}> is assessed red (not public) and cannot be published"
         )));
     }
     if description.is_empty() {
-        return Err(WriteError::Conflict(format!(
+        return Err(Error::Conflict(format!(
             "<{iri}> has no description to publish; PUT one first"
         )));
     }
@@ -327,26 +355,26 @@ fn publishable(
         graphs: BTreeMap::from([(iri.clone(), triples.clone())]),
         orphans: Vec::new(),
     };
-    let verdict = crate::import::judge(store, &part, lang)?
+    let verdict = crate::validate::judge(store, &part, lang)?
         .pop()
-        .ok_or_else(|| WriteError::Validation("no verdict for the record".into()))?;
+        .ok_or_else(|| Error::Validation("no verdict for the record".into()))?;
     if !verdict.valid {
-        return Err(WriteError::Invalid {
+        return Err(Error::Invalid {
             report: verdict.report,
         });
     }
     Ok(triples)
 }
 
-fn publisher_of(iri: &NamedNode, triples: &[Triple]) -> Result<NamedNode, WriteError> {
+fn publisher_of(iri: &NamedNode, triples: &[Triple]) -> Result<NamedNode, Error> {
     triples
         .iter()
-        .find(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == DCT_PUBLISHER)
+        .find(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == dct::publisher)
         .and_then(|t| match &t.object {
             Term::NamedNode(n) => Some(n.clone()),
             _ => None,
         })
-        .ok_or_else(|| WriteError::Unprocessable(format!("<{iri}> names no dct:publisher")))
+        .ok_or_else(|| Error::Unprocessable(format!("<{iri}> names no dct:publisher")))
 }
 
 /// The internal PROV-O record of one step: who took it, when, from and to which state.

@@ -7,61 +7,25 @@
 //! [`Store::write`]: the record's graph, the organisation catalogue's links, removal of an
 //! internal draft of the same record, and an internal change record that keeps the previous
 //! description, so nothing a write replaces is lost.
-use super::{DCAT_CATALOG, DCT_MODIFIED, DCT_PUBLISHER, Kind};
+use super::Error;
+use super::common::{
+    absent, catalog_writes, orgnr_of, require_org, require_role, tombstone, tombstone_graph,
+};
 use crate::auth::{Principal, now_utc};
-use crate::import::{ImportError, judge};
+use crate::records::Kind;
 use crate::records::{Partition, partition};
-use crate::store::{GraphWrite, Store, draft_report_graph, graph_triples};
+use crate::store::{GraphWrite, Store, draft_report_graph};
+use crate::validate::{RecordVerdict, judge};
+use crate::vocab::dct;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{
-    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple,
-};
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use oxigraph::store::StorageError;
 use rand::RngCore;
 use std::collections::BTreeMap;
 
 const SAMAPNE: &str = "https://w3id.org/samapne/ns#";
 const PROV: &str = "http://www.w3.org/ns/prov#";
-const DCT: &str = "http://purl.org/dc/terms/";
-const AS: &str = "https://www.w3.org/ns/activitystreams#";
-const FOAF_NAME: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://xmlns.com/foaf/0.1/name");
-
-/// Why a write was refused. Nothing was stored in any case.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// 400: the `{id}` cannot be part of an IRI as it is.
-    #[error("{0}")]
-    BadId(String),
-    /// 403: the caller lacks the role, or acts for another organisation.
-    #[error("{0}")]
-    Forbidden(String),
-    /// 404: there is no such record to delete.
-    #[error("{0}")]
-    NotFound(String),
-    /// 409: the record is not in a state where this can be done.
-    #[error("{0}")]
-    Conflict(String),
-    /// 422: the body is RDF but not a description of this one record.
-    #[error("{0}")]
-    Unprocessable(String),
-    /// 422: the description fails our shapes; the report's triples.
-    #[error("the description does not conform to the application profile")]
-    Invalid { report: Vec<Triple> },
-    #[error("storage error: {0}")]
-    Storage(#[from] StorageError),
-    #[error("validation failed: {0}")]
-    Validation(String),
-}
-
-impl From<ImportError> for WriteError {
-    fn from(e: ImportError) -> Self {
-        match e {
-            ImportError::Storage(e) => Self::Storage(e),
-            other => Self::Validation(other.to_string()),
-        }
-    }
-}
 
 /// What a successful `PUT` did.
 #[derive(Debug)]
@@ -79,26 +43,6 @@ pub struct Outcome {
     pub modified: String,
 }
 
-/// The IRI of record `id` of `kind`; `id` must be a plain path segment.
-pub fn record_iri(base_url: &str, kind: Kind, id: &str) -> Result<NamedNode, WriteError> {
-    let ok = !id.is_empty()
-        && id.len() <= 200
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
-        && id != "."
-        && id != "..";
-    if !ok {
-        return Err(WriteError::BadId(format!(
-            "{id:?} is not a usable identifier: use 1-200 of the characters A-Z a-z 0-9 - _ . ~"
-        )));
-    }
-    Ok(NamedNode::new_unchecked(format!(
-        "{base_url}/{}/{id}",
-        kind.segment()
-    )))
-}
-
 /// Creates or replaces the record `iri` of `kind` with `triples` (already parsed with the
 /// record's IRI as base). `lang` picks the language of the report's messages.
 pub fn put(
@@ -109,7 +53,7 @@ pub fn put(
     iri: &NamedNode,
     mut triples: Vec<Triple>,
     lang: &str,
-) -> Result<Outcome, WriteError> {
+) -> Result<Outcome, Error> {
     require_role(who, kind)?;
     check_body(base_url, kind, iri, &triples)?;
     let publisher = single_publisher(iri, &triples)?;
@@ -124,109 +68,133 @@ pub fn put(
     let _guard = store.lock_writes();
     let existing = Existing::read(store, iri)?;
     existing.may_change(who, base_url, kind, iri)?;
-    let modified = match triples
-        .iter()
-        .find(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == DCT_MODIFIED)
-    {
-        Some(t) => literal_value(&t.object),
-        None => {
-            let mut now = now_utc();
-            let datatype = if kind.modified_is_date() {
-                now.truncate(10); // YYYY-MM-DD
-                xsd::DATE
-            } else {
-                xsd::DATE_TIME
-            };
-            triples.push(Triple::new(
-                iri.clone(),
-                DCT_MODIFIED,
-                Literal::new_typed_literal(&now, datatype),
-            ));
-            now
-        }
-    };
-
+    let modified = modified_or_now(kind, iri, &mut triples);
     let part = Partition {
         graphs: BTreeMap::from([(iri.clone(), triples.clone())]),
         orphans: Vec::new(),
     };
     let verdict = judge(store, &part, lang)?
         .pop()
-        .ok_or_else(|| WriteError::Validation("no verdict for the record".into()))?;
+        .ok_or_else(|| Error::Validation("no verdict for the record".into()))?;
     // A dataset not yet published is registered in the inventory, where it may still lack
     // what the profile only recommends (a licence comes with the preparation); it must pass
     // in full when it is published. Anything public must pass in full now.
     let registering = kind == Kind::Dataset && existing.public.is_none();
     if verdict.violations > 0 || (!registering && !verdict.valid) {
-        return Err(WriteError::Invalid {
+        return Err(Error::Invalid {
             report: verdict.report,
         });
     }
+    let write = Write {
+        who,
+        iri,
+        existing: &existing,
+        triples,
+    };
+    let public = if registering {
+        let org = orgnr_of(base_url, &publisher).unwrap_or_default();
+        write.register(store, org, &verdict)?;
+        false
+    } else {
+        write.publish(store, base_url, kind, &publisher)?;
+        true
+    };
+    Ok(Outcome {
+        iri: iri.clone(),
+        created: !existing.found(),
+        public,
+        warnings: if public { 0 } else { verdict.warnings },
+        modified,
+    })
+}
 
-    // A dataset that is not published yet is registered in the inventory: the opening
-    // process decides when it becomes public.
-    if registering {
-        let org = orgnr_of(base_url, &publisher)
-            .unwrap_or_default()
-            .to_owned();
-        let action = if existing.found() {
+/// The record's `dct:modified` as given, or now (added to `triples`; a date for concepts).
+fn modified_or_now(kind: Kind, iri: &NamedNode, triples: &mut Vec<Triple>) -> String {
+    if let Some(t) = triples
+        .iter()
+        .find(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == dct::modified)
+    {
+        return literal_value(&t.object);
+    }
+    let mut now = now_utc();
+    let datatype = if kind.modified_is_date() {
+        now.truncate(10); // YYYY-MM-DD
+        xsd::DATE
+    } else {
+        xsd::DATE_TIME
+    };
+    triples.push(Triple::new(
+        iri.clone(),
+        dct::modified,
+        Literal::new_typed_literal(&now, datatype),
+    ));
+    now
+}
+
+/// A checked description about to be stored.
+struct Write<'a> {
+    who: &'a Principal,
+    iri: &'a NamedNode,
+    existing: &'a Existing,
+    triples: Vec<Triple>,
+}
+
+impl Write<'_> {
+    /// A dataset that is not published yet is registered in the inventory (with the
+    /// warnings it still has): the opening process decides when it becomes public.
+    fn register(self, store: &Store, org: &str, verdict: &RecordVerdict) -> Result<(), Error> {
+        let iri = self.iri;
+        let action = if self.existing.found() {
             "replace"
         } else {
             "register"
         };
+        let report = draft_report_graph(iri);
         let internal = vec![
-            change_record(who, iri, action, &existing),
-            GraphWrite::replace(iri.clone(), triples),
+            change_record(self.who, iri, action, self.existing),
+            GraphWrite::replace(iri.clone(), self.triples),
             GraphWrite {
-                graph: draft_report_graph(iri),
+                graph: report.clone(),
                 quads: (verdict.warnings > 0).then(|| {
-                    let g = draft_report_graph(iri);
                     verdict
                         .report
                         .iter()
-                        .map(|t| t.clone().in_graph(g.clone()))
+                        .map(|t| t.clone().in_graph(report.clone()))
                         .collect()
                 }),
             },
-            super::process::registration(store, iri, &org)?,
+            super::process::registration(store, iri, org)?,
         ];
         store.write(Vec::new(), internal)?;
-        return Ok(Outcome {
-            iri: iri.clone(),
-            created: !existing.found(),
-            public: false,
-            warnings: verdict.warnings,
-            modified,
-        });
+        Ok(())
     }
-    let mut public = vec![GraphWrite::replace(iri.clone(), triples)];
-    public.extend(catalog_writes(
-        store,
-        base_url,
-        kind,
-        iri,
-        Some(&publisher),
-    )?);
-    let action = if existing.found() {
-        "replace"
-    } else {
-        "create"
-    };
-    let mut internal = vec![change_record(who, iri, action, &existing)];
-    internal.extend(existing.draft_removal(iri));
-    // A record written again is no longer gone.
-    internal.push(GraphWrite {
-        graph: tombstone_graph(iri),
-        quads: None,
-    });
-    store.write(public, internal)?;
-    Ok(Outcome {
-        iri: iri.clone(),
-        created: !existing.found(),
-        public: true,
-        warnings: 0,
-        modified,
-    })
+
+    /// Anything else is public at once, linked from its organisation's catalogue.
+    fn publish(
+        self,
+        store: &Store,
+        base_url: &str,
+        kind: Kind,
+        publisher: &NamedNode,
+    ) -> Result<(), Error> {
+        let iri = self.iri;
+        let mut public = vec![GraphWrite::replace(iri.clone(), self.triples)];
+        public.extend(catalog_writes(store, base_url, kind, iri, Some(publisher))?);
+        let action = if self.existing.found() {
+            "replace"
+        } else {
+            "create"
+        };
+        let mut internal = vec![change_record(self.who, iri, action, self.existing)];
+        internal.extend(self.existing.draft_removal(iri));
+        // A record written again is no longer gone.
+        internal.push(GraphWrite {
+            graph: tombstone_graph(iri),
+            quads: None,
+        });
+        store.write(public, internal)?;
+        Ok(())
+    }
 }
 
 /// Deletes the record `iri` (public or draft), its catalogue link and draft report, keeping
@@ -237,7 +205,7 @@ pub fn delete(
     who: &Principal,
     kind: Kind,
     iri: &NamedNode,
-) -> Result<(), WriteError> {
+) -> Result<(), Error> {
     require_role(who, kind)?;
     let _guard = store.lock_writes();
     let existing = Existing::read(store, iri)?;
@@ -265,81 +233,6 @@ pub fn delete(
     Ok(())
 }
 
-/// The refusal for a record that is not there, or not there for the caller.
-fn absent(iri: &NamedNode) -> WriteError {
-    WriteError::NotFound(format!("there is no record <{iri}>"))
-}
-
-/// The internal graph that remembers that a public record was deleted (its IRI answers
-/// `410 Gone`, and harvesters see a tombstone).
-pub fn tombstone_graph(iri: &NamedNode) -> NamedNode {
-    NamedNode::new_unchecked(format!("urn:samapne:tombstone:{}", iri.as_str()))
-}
-
-/// The tombstone of `iri`: an ActivityStreams `as:Tombstone` with its former type and the
-/// time of deletion, which is all that may be said about it publicly.
-pub(super) fn tombstone(iri: &NamedNode, kind: Kind) -> GraphWrite {
-    let as_ = |local: &str| NamedNode::new_unchecked(format!("{AS}{local}"));
-    GraphWrite::replace(
-        tombstone_graph(iri),
-        [
-            Triple::new(iri.clone(), rdf::TYPE, as_("Tombstone")),
-            Triple::new(iri.clone(), as_("formerType"), kind.class()),
-            Triple::new(
-                iri.clone(),
-                as_("deleted"),
-                Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
-            ),
-        ],
-    )
-}
-
-/// The tombstone triples of `iri`, if it was deleted.
-pub fn tombstone_of(store: &Store, iri: &NamedNode) -> Result<Vec<Triple>, StorageError> {
-    graph_triples(&store.internal, &tombstone_graph(iri))
-}
-
-pub fn require_role(who: &Principal, kind: Kind) -> Result<(), WriteError> {
-    let role = kind.writer_role();
-    if who.has_role(role) {
-        Ok(())
-    } else {
-        Err(WriteError::Forbidden(format!(
-            "writing {} needs the role {role}; {} has none",
-            kind.segment(),
-            who.name
-        )))
-    }
-}
-
-/// The caller has `role` in the organisation `publisher` (admins in every organisation).
-pub(super) fn require_org(
-    who: &Principal,
-    base_url: &str,
-    role: &str,
-    publisher: &NamedNode,
-    relation: &str,
-) -> Result<(), WriteError> {
-    let org = orgnr_of(base_url, publisher).unwrap_or_default();
-    if who.may(role, org) {
-        return Ok(());
-    }
-    Err(WriteError::Forbidden(format!(
-        "the record {relation} <{publisher}>, where {} has {}, not {role}",
-        who.name,
-        who.roles_in(org)
-    )))
-}
-
-/// The organisation number of `{base}/organizations/{orgnr}`.
-pub fn orgnr_of<'a>(base_url: &str, organisation: &'a NamedNode) -> Option<&'a str> {
-    organisation
-        .as_str()
-        .strip_prefix(base_url)
-        .and_then(|rest| rest.strip_prefix("/organizations/"))
-        .filter(|o| !o.contains('/'))
-}
-
 /// The body describes `iri` as a `kind`, and besides it only nodes the record owns: blank
 /// nodes and IRIs under the record's IRI reached from it, or IRIs outside this catalogue.
 /// Every predicate can be written as RDF/XML (harvesters fail on the whole document else).
@@ -348,13 +241,13 @@ fn check_body(
     kind: Kind,
     iri: &NamedNode,
     triples: &[Triple],
-) -> Result<(), WriteError> {
+) -> Result<(), Error> {
     if !triples.iter().any(|t| {
         t.subject.as_ref() == iri.as_ref().into()
             && t.predicate == rdf::TYPE
             && t.object == kind.class().into()
     }) {
-        return Err(WriteError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "the body must describe <{iri}> as a {} (relative IRIs resolve against the record's \
              IRI, so `<>` names it)",
             kind.class_name()
@@ -363,12 +256,12 @@ fn check_body(
     let unsplittable: Vec<&str> = triples
         .iter()
         .map(|t| t.predicate.as_str())
-        .filter(|p| !crate::views::rdf::splittable(p))
+        .filter(|p| !crate::rdf::splittable(p))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
     if !unsplittable.is_empty() {
-        return Err(WriteError::Unprocessable(format!(
+        return Err(Error::Unprocessable(format!(
             "these predicates cannot be written in RDF/XML (their IRI must end in a name): <{}>",
             unsplittable.join(">, <")
         )));
@@ -400,7 +293,7 @@ fn check_body(
     if foreign.is_empty() {
         Ok(())
     } else {
-        Err(WriteError::Unprocessable(format!(
+        Err(Error::Unprocessable(format!(
             "the body may describe only <{iri}> and what it owns (IRIs under it, blank nodes, \
              outside IRIs); it also describes {}: write each record at its own address",
             foreign.join(", ")
@@ -408,15 +301,15 @@ fn check_body(
     }
 }
 
-fn single_publisher(iri: &NamedNode, triples: &[Triple]) -> Result<NamedNode, WriteError> {
+fn single_publisher(iri: &NamedNode, triples: &[Triple]) -> Result<NamedNode, Error> {
     let publishers: Vec<&Term> = triples
         .iter()
-        .filter(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == DCT_PUBLISHER)
+        .filter(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == dct::publisher)
         .map(|t| &t.object)
         .collect();
     match publishers.as_slice() {
         [Term::NamedNode(p)] => Ok(p.clone()),
-        _ => Err(WriteError::Unprocessable(format!(
+        _ => Err(Error::Unprocessable(format!(
             "<{iri}> needs exactly one dct:publisher, the IRI of its organisation \
              (<…/organizations/{{orgnr}}>); it has {}",
             publishers.len()
@@ -459,7 +352,7 @@ impl Existing {
             .iter()
             .chain(draft.iter())
             .flatten()
-            .find(|q| q.subject.as_ref() == iri.as_ref().into() && q.predicate == DCT_PUBLISHER)
+            .find(|q| q.subject.as_ref() == iri.as_ref().into() && q.predicate == dct::publisher)
             .and_then(|q| match &q.object {
                 Term::NamedNode(n) => Some(n.clone()),
                 _ => None,
@@ -487,7 +380,7 @@ impl Existing {
         base_url: &str,
         kind: Kind,
         iri: &NamedNode,
-    ) -> Result<(), WriteError> {
+    ) -> Result<(), Error> {
         if !self.found() {
             return Ok(());
         }
@@ -499,7 +392,7 @@ impl Existing {
         match &self.publisher {
             Some(p) => require_org(who, base_url, kind.writer_role(), p, "is published by"),
             None if who.is_admin() => Ok(()),
-            None => Err(WriteError::Forbidden(format!(
+            None => Err(Error::Forbidden(format!(
                 "<{iri}> names no publisher; only an admin may replace or delete it"
             ))),
         }
@@ -534,109 +427,6 @@ impl Existing {
             },
         ]
     }
-}
-
-/// Moves the catalogue link of `iri` to the catalogue of `publisher` (`None`: removes it).
-///
-/// Each organisation `{base}/organizations/{orgnr}` has one catalogue
-/// `{base}/catalogs/{orgnr}`, created with the first record that needs it.
-pub(super) fn catalog_writes(
-    store: &Store,
-    base_url: &str,
-    kind: Kind,
-    iri: &NamedNode,
-    publisher: Option<&NamedNode>,
-) -> Result<Vec<GraphWrite>, StorageError> {
-    let Some(link) = kind.catalog_link() else {
-        return Ok(Vec::new());
-    };
-    let mut catalogs: BTreeMap<NamedNode, Vec<Triple>> = BTreeMap::new();
-    for q in store
-        .public
-        .quads_for_pattern(None, Some(link), Some(iri.as_ref().into()), None)
-    {
-        if let oxigraph::model::GraphName::NamedNode(g) = q?.graph_name {
-            let triples = graph_triples(&store.public, &g)?;
-            catalogs.insert(g, triples);
-        }
-    }
-    for triples in catalogs.values_mut() {
-        triples.retain(|t| !(t.predicate == link && t.object == iri.clone().into()));
-    }
-    let orgnr = publisher.and_then(|p| {
-        p.as_str()
-            .strip_prefix(base_url)
-            .and_then(|rest| rest.strip_prefix("/organizations/"))
-    });
-    if let (Some(publisher), Some(orgnr)) = (publisher, orgnr) {
-        let catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{orgnr}"));
-        if !catalogs.contains_key(&catalog) {
-            let mut triples = graph_triples(&store.public, &catalog)?;
-            if triples.is_empty() {
-                triples = new_catalog(store, &catalog, orgnr, publisher)?;
-            }
-            catalogs.insert(catalog.clone(), triples);
-        }
-        if let Some(triples) = catalogs.get_mut(&catalog) {
-            triples.push(Triple::new(catalog.clone(), link, iri.clone()));
-        }
-    }
-    Ok(catalogs
-        .into_iter()
-        .map(|(g, triples)| GraphWrite::replace(g, triples))
-        .collect())
-}
-
-/// The description of a new organisation catalogue (DCAT-AP-NO's mandatory title,
-/// description and publisher, in nb and en), named after the organisation.
-fn new_catalog(
-    store: &Store,
-    catalog: &NamedNode,
-    orgnr: &str,
-    publisher: &NamedNode,
-) -> Result<Vec<Triple>, StorageError> {
-    let mut name = orgnr.to_owned();
-    for q in
-        store
-            .public
-            .quads_for_pattern(Some(publisher.as_ref().into()), Some(FOAF_NAME), None, None)
-    {
-        if let Term::Literal(l) = q?.object {
-            let nb = matches!(l.language(), Some("nb" | "no"));
-            if nb || name == orgnr {
-                name = l.value().to_owned();
-            }
-        }
-    }
-    let dct = |local: &str| NamedNode::new_unchecked(format!("{DCT}{local}"));
-    let text = |nb: String, en: String| {
-        [
-            Literal::new_language_tagged_literal_unchecked(nb, "nb"),
-            Literal::new_language_tagged_literal_unchecked(en, "en"),
-        ]
-    };
-    let mut triples = vec![
-        Triple::new(catalog.clone(), rdf::TYPE, DCAT_CATALOG),
-        Triple::new(
-            catalog.clone(),
-            dct("identifier"),
-            Literal::new_simple_literal(orgnr),
-        ),
-        Triple::new(catalog.clone(), DCT_PUBLISHER, publisher.clone()),
-    ];
-    for l in text(
-        format!("Datakatalog for {name}"),
-        format!("Data catalogue of {name}"),
-    ) {
-        triples.push(Triple::new(catalog.clone(), dct("title"), l));
-    }
-    for l in text(
-        format!("Datasett og datatjenester fra {name}."),
-        format!("Datasets and data services of {name}."),
-    ) {
-        triples.push(Triple::new(catalog.clone(), dct("description"), l));
-    }
-    Ok(triples)
 }
 
 /// An internal change record (PROV-O activity) in a graph of its own.
@@ -674,18 +464,4 @@ fn change_record(who: &Principal, iri: &NamedNode, action: &str, before: &Existi
         ));
     }
     GraphWrite::replace(change, triples)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_plain_segments() {
-        let base = "http://x.test";
-        assert!(record_iri(base, Kind::Dataset, "barnehager-2024").is_ok());
-        for bad in ["", "a/b", "..", "a b", "æ", "a?b", &"x".repeat(201)] {
-            assert!(record_iri(base, Kind::Dataset, bad).is_err(), "{bad:?}");
-        }
-    }
 }

@@ -4,11 +4,11 @@
 //! (its `Content-Type` names the format, the record's IRI is the base), `Accept` and
 //! `Accept-Language` to the report's format and language. The rules are in
 //! [`crate::domain::write`].
-use crate::app::AppState;
 use crate::auth::{self, Principal};
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::domain::{Kind, write};
 use crate::error::{AppError, Result};
+use crate::http::state::AppState;
 use crate::import::{self, ImportError};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -45,8 +45,8 @@ pub async fn put(
     let kind = kind_of(&kind)?;
     let who = authenticate(&state, &headers).await?;
     // The role before the body: a caller who may not write is not worth parsing for.
-    write::require_role(&who, kind)?;
-    let iri = write::record_iri(&state.config.base_url, kind, &id)?;
+    crate::domain::require_role(&who, kind)?;
+    let iri = crate::domain::record_iri(&state.config.base_url, kind, &id)?;
     let format = body_format(&headers)?;
     let lang = conneg::language(header_str(&headers, header::ACCEPT_LANGUAGE));
     let report_format = conneg::negotiate(header_str(&headers, header::ACCEPT), None, RDF_FORMATS)
@@ -103,7 +103,7 @@ pub async fn delete(
 ) -> Result<StatusCode> {
     let kind = kind_of(&kind)?;
     let who = authenticate(&state, &headers).await?;
-    let iri = write::record_iri(&state.config.base_url, kind, &id)?;
+    let iri = crate::domain::record_iri(&state.config.base_url, kind, &id)?;
     let base_url = state.config.base_url.clone();
     let store = state.store.clone();
     tokio::task::spawn_blocking(move || write::delete(&store, &base_url, &who, kind, &iri))

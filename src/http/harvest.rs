@@ -6,11 +6,11 @@
 //! document's bytes last changed as seen by this process (so it never goes backwards when a
 //! record is deleted, as a maximum of `dct:modified` would).
 use super::response::{Precompressed, accepts_gzip, strong_etag};
-use crate::app::AppState;
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::{AppError, Result};
 use crate::harvest::cache::Representation;
 use crate::harvest::{self, Doc, HarvestError, Selection, hydra};
+use crate::http::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Response, StatusCode, header};
@@ -186,7 +186,7 @@ async fn representation(
         let rdf = format
             .rdf_format()
             .ok_or_else(|| AppError::internal("not RDF"))?;
-        let mut ser = crate::views::rdf::serializer(rdf).for_writer(Vec::new());
+        let mut ser = crate::rdf::serializer(rdf).for_writer(Vec::new());
         for t in &built.triples {
             ser.serialize_triple(t).map_err(AppError::internal)?;
         }

@@ -6,15 +6,15 @@
 //! A day page lists its events as `tree:member`s: each an `as:Create`, `as:Update` or
 //! `as:Delete` of a record, whose named graph holds the record's public description (DCAT-AP
 //! Feeds). A record that was withdrawn or deleted keeps its members, but they no longer carry
-//! its description (see [`crate::ldes`]), so a past day gains no members yet can still
+//! its description (see [`crate::store::events`]), so a past day gains no members yet can still
 //! change: it is served with a short `max-age` and a strong ETag, never `immutable`; today's
 //! page and the root are `no-cache`. Pages are built from the store on every request (no
 //! cache of our own), so a withdrawal shows at once.
-use crate::app::AppState;
 use crate::conneg::{self, Format};
 use crate::domain::Kind;
 use crate::error::{AppError, Result};
-use crate::ldes::{self, AS};
+use crate::http::state::AppState;
+use crate::store::events::{self as ldes, AS};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -111,7 +111,7 @@ async fn serve(
         })
     })
     .await??;
-    let mut ser = crate::views::rdf::serializer(
+    let mut ser = crate::rdf::serializer(
         format
             .rdf_format()
             .ok_or_else(|| AppError::internal("not RDF"))?,

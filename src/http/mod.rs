@@ -11,10 +11,11 @@ mod records;
 pub mod response;
 mod search;
 mod sparql;
+pub mod state;
 mod ui;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::http::state::AppState;
 use crate::metrics::Metrics;
 use axum::Router;
 use axum::extract::State;

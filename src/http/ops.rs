@@ -1,6 +1,6 @@
 //! Operations: health, metrics and the static assets of the query editor.
-use crate::app::AppState;
 use crate::error::{AppError, Result};
+use crate::http::state::AppState;
 use crate::metrics::StoreFacts;
 use crate::queries;
 use crate::store::Store;

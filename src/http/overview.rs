@@ -6,11 +6,11 @@
 use super::process::{Client, anonymous_write};
 use super::response::language;
 use super::ui::{Form, check_csrf, csrf, error_page, labelled, page, public_needs, with_cookie};
-use crate::app::AppState;
 use crate::conneg::{self, RDF_FORMATS};
 use crate::domain::needs::{self, NEED_KINDS, NeedInput};
-use crate::domain::{Kind, overview, write};
+use crate::domain::{Kind, overview};
 use crate::error::AppError;
+use crate::http::state::AppState;
 use crate::views::i18n::t;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -94,7 +94,7 @@ pub async fn open_overview(
         )
             .into_response());
     }
-    let page = super::response::cached_page(&state, &uri, &headers, move |lang, path| {
+    let page = state.cached_page(&uri, &headers, move |lang, path| {
         let Some(open) = open(&store, &base, &o, lang)? else {
             return Ok(None);
         };
@@ -203,7 +203,7 @@ pub async fn interest_form(
     headers: HeaderMap,
 ) -> Response {
     let lang = language(&uri, &headers);
-    if let Err(e) = write::record_iri(&state.config.base_url, Kind::Dataset, &id) {
+    if let Err(e) = crate::domain::record_iri(&state.config.base_url, Kind::Dataset, &id) {
         return error_page(lang, &uri, "/", e.into());
     }
     let (token, cookie) = csrf(&state, None, &headers);
@@ -229,7 +229,7 @@ pub async fn interest_submit(
     {
         return error_page(lang, &uri, &back, e);
     }
-    let iri = match write::record_iri(&state.config.base_url, Kind::Dataset, &id) {
+    let iri = match crate::domain::record_iri(&state.config.base_url, Kind::Dataset, &id) {
         Ok(i) => i,
         Err(e) => return error_page(lang, &uri, "/", e.into()),
     };

@@ -1,8 +1,7 @@
 //! HTML pages for people: the home page, and the HTML representation the other handlers give
 //! when a browser asks (`text/html` first in `Accept`, or `?format=html`).
-use super::response::cached_page;
-use crate::app::AppState;
 use crate::error::{AppError, Result};
+use crate::http::state::AppState;
 use crate::views::html;
 use crate::views::pages::Page;
 use axum::extract::State;
@@ -15,19 +14,20 @@ use oxigraph::model::NamedNode;
 pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Result<Response> {
     let store = state.store.clone();
     let base = state.config.base_url.clone();
-    let page = cached_page(&state, &uri, &headers, move |lang, path| {
-        let page = Page {
-            store: &store,
-            base: &base,
-            lang,
-            index: None,
-        }
-        .home()?;
-        html::render("home.html", lang, &path, page)
-            .map(Some)
-            .map_err(AppError::Internal)
-    })
-    .await?;
+    let page = state
+        .cached_page(&uri, &headers, move |lang, path| {
+            let page = Page {
+                store: &store,
+                base: &base,
+                lang,
+                index: None,
+            }
+            .home()?;
+            html::render("home.html", lang, &path, page)
+                .map(Some)
+                .map_err(AppError::Internal)
+        })
+        .await?;
     page.ok_or_else(|| AppError::internal("the home page is missing"))
 }
 
@@ -41,22 +41,23 @@ pub async fn record(
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let index = state.search.clone();
-    let page = cached_page(state, uri, headers, move |lang, path| {
-        crate::search::ensure_fresh(&index, &store)?;
-        let guard = index.read();
-        let page = Page {
-            store: &store,
-            base: &base,
-            lang,
-            index: guard.as_ref(),
-        };
-        let Some(page) = page.record(&iri)? else {
-            return Ok(None);
-        };
-        html::render("record.html", lang, &path, page)
-            .map(Some)
-            .map_err(AppError::Internal)
-    })
-    .await?;
+    let page = state
+        .cached_page(uri, headers, move |lang, path| {
+            crate::search::ensure_fresh(&index, &store)?;
+            let guard = index.read();
+            let page = Page {
+                store: &store,
+                base: &base,
+                lang,
+                index: guard.as_ref(),
+            };
+            let Some(page) = page.record(&iri)? else {
+                return Ok(None);
+            };
+            html::render("record.html", lang, &path, page)
+                .map(Some)
+                .map_err(AppError::Internal)
+        })
+        .await?;
     page.ok_or_else(|| AppError::NotFound("there is no public record here".into()))
 }

@@ -3,12 +3,13 @@
 //! [`crate::domain::process`], [`crate::domain::inventory`], [`crate::domain::needs`] and
 //! [`crate::domain::overview`].
 use super::api::{authenticate, header_str};
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::conneg::{self, Format, RDF_FORMATS};
-use crate::domain::process::{self, ACCESS_METHODS, BUSINESS_MODELS, Light, Process, Step};
-use crate::domain::{Kind, inventory, needs, overview, write};
+use crate::domain::process::{self, Light, Process};
+use crate::domain::steps::{self, ACCESS_METHODS, BUSINESS_MODELS, Step};
+use crate::domain::{Kind, inventory, needs, overview};
 use crate::error::{AppError, Result};
+use crate::http::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -184,14 +185,14 @@ pub async fn take_step(
     step: Step,
     headers: &HeaderMap,
 ) -> Result<(String, Process)> {
-    let iri = write::record_iri(&state.config.base_url, Kind::Dataset, id)?;
+    let iri = crate::domain::record_iri(&state.config.base_url, Kind::Dataset, id)?;
     let lang = conneg::language(header_str(headers, header::ACCEPT_LANGUAGE));
     let report_format = conneg::negotiate(header_str(headers, header::ACCEPT), None, RDF_FORMATS)
         .unwrap_or(Format::Turtle);
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let process = tokio::task::spawn_blocking(move || {
-        process::take(&store, &base_url, &who, &iri, step, lang).map(|p| (iri.into_string(), p))
+        steps::take(&store, &base_url, &who, &iri, step, lang).map(|p| (iri.into_string(), p))
     })
     .await?
     .map_err(|e| match AppError::from(e) {
@@ -232,7 +233,7 @@ struct InterestBody {
 /// `POST /api/datasets/{id}/interest`: anyone; the optional contact stays internal.
 async fn interest(state: AppState, id: &str, body: &[u8]) -> Result<Response> {
     let b: InterestBody = json_body(body)?;
-    let iri = write::record_iri(&state.config.base_url, Kind::Dataset, id)?;
+    let iri = crate::domain::record_iri(&state.config.base_url, Kind::Dataset, id)?;
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let count =
@@ -245,7 +246,7 @@ async fn interest(state: AppState, id: &str, body: &[u8]) -> Result<Response> {
 pub type Client = Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>;
 
 /// Counts an anonymous write (need, interest) of `client`; 429 past
-/// [`crate::app::ANONYMOUS_WRITES`] in 10 minutes. Callers in the same process are not counted.
+/// [`crate::http::state::ANONYMOUS_WRITES`] in 10 minutes. Callers in the same process are not counted.
 pub fn anonymous_write(state: &AppState, client: &Client) -> Result<()> {
     let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = client else {
         return Ok(());
@@ -255,7 +256,7 @@ pub fn anonymous_write(state: &AppState, client: &Client) -> Result<()> {
         return Err(AppError::TooManyRequests(format!(
             "at most {} needs and interest registrations in 10 minutes from one address; \
              try again later",
-            crate::app::ANONYMOUS_WRITES
+            crate::http::state::ANONYMOUS_WRITES
         )));
     }
     state.anonymous.hit(&key);
@@ -296,7 +297,7 @@ pub async fn process_of(
     headers: HeaderMap,
 ) -> Result<Response> {
     let who = authenticate(&state, &headers).await?;
-    let iri = write::record_iri(&state.config.base_url, Kind::Dataset, &id)?;
+    let iri = crate::domain::record_iri(&state.config.base_url, Kind::Dataset, &id)?;
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let target = iri.clone();

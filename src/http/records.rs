@@ -1,8 +1,8 @@
 //! A record's IRI, dereferenced: its public description in the RDF format asked for, `410 Gone`
 //! with a tombstone once it is deleted, `404` otherwise; the HTML page when a browser asks.
-use crate::app::AppState;
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::{AppError, Result};
+use crate::http::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -46,7 +46,7 @@ pub async fn record(
         if let Some(triples) = crate::harvest::record(&store, &base_url, &iri)? {
             return Ok((StatusCode::OK, triples));
         }
-        let tombstone = crate::domain::write::tombstone_of(&store, &iri)?;
+        let tombstone = crate::domain::tombstone_of(&store, &iri)?;
         if tombstone.is_empty() {
             return Err(AppError::NotFound(format!(
                 "there is no public record <{iri}>"
@@ -70,7 +70,7 @@ pub async fn record(
 /// `GET /context.jsonld`: the JSON-LD context record descriptions are compacted with (our
 /// prefixes), published so that they can name it instead of repeating it.
 pub async fn context() -> Response {
-    let prefixes: serde_json::Map<String, serde_json::Value> = crate::views::rdf::PREFIXES
+    let prefixes: serde_json::Map<String, serde_json::Value> = crate::rdf::PREFIXES
         .iter()
         .map(|(p, iri)| {
             (
@@ -90,7 +90,7 @@ pub(super) fn serialize(triples: &[Triple], format: Format, base_url: &str) -> R
     let rdf = format
         .rdf_format()
         .ok_or_else(|| AppError::internal("not RDF"))?;
-    let mut ser = crate::views::rdf::serializer(rdf).for_writer(Vec::new());
+    let mut ser = crate::rdf::serializer(rdf).for_writer(Vec::new());
     for t in triples {
         ser.serialize_triple(t).map_err(AppError::internal)?;
     }
@@ -99,6 +99,6 @@ pub(super) fn serialize(triples: &[Triple], format: Format, base_url: &str) -> R
         return Ok(bytes);
     }
     // Compacted with our prefixes, naming the published context.
-    crate::views::rdf::compact_jsonld(&bytes, &format!("{base_url}/context.jsonld"))
+    crate::rdf::compact_jsonld(&bytes, &format!("{base_url}/context.jsonld"))
         .map_err(AppError::internal)
 }

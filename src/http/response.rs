@@ -1,7 +1,6 @@
 //! What the handlers share around a response: the page's language and path, HTML responses,
 //! the page cache (gzipped pages per store generation) and the marks and headers of responses
 //! we compress ourselves (harvest documents, cached pages).
-use crate::app::AppState;
 use crate::error::{AppError, Result};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Uri, header};
@@ -194,40 +193,44 @@ fn cached_response(page: &Bytes, headers: &HeaderMap) -> Response {
     }
 }
 
-/// A page from the cache, or rendered by `build(lang, path)` (on a blocking thread) and cached
-/// until the store changes. `None` from `build`: there is no such page.
-pub async fn cached_page(
-    state: &AppState,
-    uri: &Uri,
-    headers: &HeaderMap,
-    build: impl FnOnce(&'static str, String) -> Result<Option<String>> + Send + 'static,
-) -> Result<Option<Response>> {
-    let lang = language(uri, headers);
-    let path = path_without_lang(uri);
-    let key = format!("{lang}|{path}");
-    let generation = state.store.generation();
-    if let Some(page) = state.pages.get(generation, &key) {
-        return Ok(Some(cached_response(&page, headers)));
+impl PageCache {
+    /// A page from the cache, or rendered by `build(lang, path)` (on a blocking thread, at most
+    /// `renders` at once) and cached until the store's `generation` changes. `None` from
+    /// `build`: there is no such page.
+    pub async fn page(
+        &self,
+        generation: u64,
+        renders: &tokio::sync::Semaphore,
+        uri: &Uri,
+        headers: &HeaderMap,
+        build: impl FnOnce(&'static str, String) -> Result<Option<String>> + Send + 'static,
+    ) -> Result<Option<Response>> {
+        let lang = language(uri, headers);
+        let path = path_without_lang(uri);
+        let key = format!("{lang}|{path}");
+        if let Some(page) = self.get(generation, &key) {
+            return Ok(Some(cached_response(&page, headers)));
+        }
+        let _permit = renders.acquire().await.map_err(|_| AppError::Busy)?;
+        // Rendered meanwhile by the request that held the permit?
+        if let Some(page) = self.get(generation, &key) {
+            return Ok(Some(cached_response(&page, headers)));
+        }
+        let Some(page) = tokio::task::spawn_blocking(move || {
+            Ok::<_, AppError>(build(lang, path)?.map(|body| (gzip(&body), body)))
+        })
+        .await??
+        else {
+            return Ok(None);
+        };
+        let (zipped, body) = page;
+        // A browser takes the gzip just made (the compression layer would make another).
+        let response = if accepts_gzip(headers) {
+            cached_response(&zipped, headers)
+        } else {
+            html_response(body)
+        };
+        self.put(generation, key, zipped);
+        Ok(Some(response))
     }
-    let _permit = state.renders.acquire().await.map_err(|_| AppError::Busy)?;
-    // Rendered meanwhile by the request that held the permit?
-    if let Some(page) = state.pages.get(generation, &key) {
-        return Ok(Some(cached_response(&page, headers)));
-    }
-    let Some(page) = tokio::task::spawn_blocking(move || {
-        Ok::<_, AppError>(build(lang, path)?.map(|body| (gzip(&body), body)))
-    })
-    .await??
-    else {
-        return Ok(None);
-    };
-    let (zipped, body) = page;
-    // A browser takes the gzip just made (the compression layer would make another).
-    let response = if accepts_gzip(headers) {
-        cached_response(&zipped, headers)
-    } else {
-        html_response(body)
-    };
-    state.pages.put(generation, key, zipped);
-    Ok(Some(response))
 }

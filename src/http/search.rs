@@ -1,7 +1,7 @@
 //! `GET /search?q=…` (plus facet parameters, `page`, `page_size`, `lang`): the dataset search
 //! as JSON. (The HTML page comes with the views.)
-use crate::app::AppState;
 use crate::error::{AppError, Result};
+use crate::http::state::AppState;
 use crate::search::{self, FACETS, Index, Query, ensure_fresh};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};

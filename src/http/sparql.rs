@@ -7,9 +7,9 @@
 //! - Updates, in any form, are `403`; SERVICE is `400` (see `crate::sparql`).
 //! - `GET` without a query: the YASGUI editor for browsers, a service description otherwise.
 use super::process::Client;
-use crate::app::AppState;
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::{AppError, Result};
+use crate::http::state::AppState;
 use crate::sparql::{self as domain, QueryRequest};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -157,7 +157,7 @@ fn service_description(state: &AppState, headers: &HeaderMap) -> Result<Response
     let rdf_format = format
         .rdf_format()
         .ok_or_else(|| AppError::internal("not a graph format"))?;
-    let mut ser = crate::views::rdf::serializer(rdf_format).for_writer(Vec::new());
+    let mut ser = crate::rdf::serializer(rdf_format).for_writer(Vec::new());
     for t in graph.iter() {
         ser.serialize_triple(t).map_err(AppError::internal)?;
     }

@@ -3,10 +3,10 @@
 //! are in [`super::manage`] (internal) and [`super::overview`] (public).
 use super::process::Client;
 use super::response::{html_response, language, path_without_lang};
-use crate::app::AppState;
 use crate::auth;
 use crate::domain::{needs, overview};
 use crate::error::AppError;
+use crate::http::state::AppState;
 use crate::session::{self, Session, Throttled};
 use crate::views::{html, i18n::t};
 use axum::body::Bytes;

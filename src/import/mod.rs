@@ -9,9 +9,10 @@ pub mod bounds;
 
 use crate::records;
 use crate::store::{GraphWrite, Store};
+use crate::validate::{RecordVerdict, judge};
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
-use oxigraph::model::{Graph, NamedNode, Quad, Term, Triple};
+use oxigraph::model::{Graph, NamedNode, Quad, Triple};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
@@ -207,7 +208,7 @@ pub fn import_files(
     let mut unsplittable: Vec<&str> = triples
         .iter()
         .map(|t| t.predicate.as_str())
-        .filter(|p| !crate::views::rdf::splittable(p))
+        .filter(|p| !crate::rdf::splittable(p))
         .collect();
     unsplittable.sort_unstable();
     unsplittable.dedup();
@@ -263,99 +264,6 @@ pub fn import_files(
     })
 }
 
-/// The verdict on one record of an import.
-#[derive(Debug, Clone)]
-pub struct RecordVerdict {
-    pub record: NamedNode,
-    /// Typed with a record class; `false` for another resource stored in a graph of its own.
-    pub is_record: bool,
-    pub valid: bool,
-    pub violations: usize,
-    pub warnings: usize,
-    /// The record's own `sh:ValidationReport`, as triples.
-    pub report: Vec<Triple>,
-}
-
-/// Validates the whole import at once (so records may link to each other) with what the
-/// store already has as context, then gives each record the results about it or what it owns
-/// (messages in `lang`: nb, nn or en). The write API judges its one record the same way.
-pub fn judge(
-    store: &Store,
-    part: &records::Partition,
-    lang: &str,
-) -> Result<Vec<RecordVerdict>, ImportError> {
-    let mut data = Graph::new();
-    let mut owner: std::collections::HashMap<Term, NamedNode> = std::collections::HashMap::new();
-    for (record, triples) in &part.graphs {
-        for t in triples {
-            data.insert(t);
-            owner.insert(t.subject.clone().into(), record.clone());
-        }
-    }
-    for t in &part.orphans {
-        data.insert(t);
-    }
-    crate::validate::add_context(store, &mut data)?;
-    let validator = crate::validate::Validator::ours();
-    let report = validator.validate(&data);
-    let mut per_record: std::collections::BTreeMap<NamedNode, Vec<crate::shacl::ValidationResult>> =
-        part.graphs
-            .keys()
-            .map(|r| (r.clone(), Vec::new()))
-            .collect();
-    let typed: std::collections::HashSet<&NamedNode> = part
-        .graphs
-        .iter()
-        .filter(|(r, triples)| records::is_record(r, triples))
-        .map(|(r, _)| r)
-        .collect();
-    for r in report
-        .results
-        .iter()
-        .filter(|r| r.is_violation_or_warning())
-    {
-        let mut blamed: Vec<NamedNode> = owner.get(&r.focus).cloned().into_iter().collect();
-        // Another record already in the store was judged when it was written; seen here only
-        // through one hop of context, its own results are not this write's.
-        let stored_record = match &r.focus {
-            Term::NamedNode(n) => blamed.is_empty() && store.public.contains_named_graph(n)?,
-            _ => false,
-        };
-        if blamed.is_empty() && !stored_record {
-            // A node the import links to but does not own (a publisher missing from the
-            // store, a vocabulary term): the records that link to it answer for it.
-            for (record, triples) in &part.graphs {
-                if triples.iter().any(|t| t.object == r.focus) {
-                    blamed.push(record.clone());
-                }
-            }
-        }
-        for b in blamed {
-            per_record.entry(b).or_default().push(r.clone());
-        }
-    }
-    Ok(per_record
-        .into_iter()
-        .map(|(record, results)| {
-            let violations = results
-                .iter()
-                .filter(|r| r.severity == crate::shacl::shapes::sh("Violation"))
-                .count();
-            let warnings = results.len() - violations;
-            let graph =
-                crate::shacl::Report { results }.to_graph(Some(validator.shapes_graph()), lang);
-            RecordVerdict {
-                valid: violations + warnings == 0,
-                is_record: typed.contains(&record),
-                record,
-                violations,
-                warnings,
-                report: graph.iter().map(|t| t.into_owned()).collect(),
-            }
-        })
-        .collect())
-}
-
 fn report_turtle(invalid: &[&RecordVerdict]) -> String {
     let mut g = Graph::new();
     for v in invalid {
@@ -363,7 +271,7 @@ fn report_turtle(invalid: &[&RecordVerdict]) -> String {
             g.insert(t);
         }
     }
-    let mut ser = crate::views::rdf::serializer(RdfFormat::Turtle).for_writer(Vec::new());
+    let mut ser = crate::rdf::serializer(RdfFormat::Turtle).for_writer(Vec::new());
     for t in g.iter() {
         let _ = ser.serialize_triple(t);
     }

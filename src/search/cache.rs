@@ -1,7 +1,7 @@
 //! The search index as the server keeps it: built on first use (and at start), then brought
 //! up to date with the store's changes before each search.
 use super::Index;
-use crate::error::Result;
+use oxigraph::store::StorageError;
 use std::sync::RwLock;
 
 /// The index, built on first use (and at start) and refreshed when the store changes.
@@ -16,7 +16,7 @@ impl SearchIndex {
 }
 
 /// Builds the index if there is none, or applies the changes since it was last refreshed.
-pub fn ensure_fresh(index: &SearchIndex, store: &crate::store::Store) -> Result<()> {
+pub fn ensure_fresh(index: &SearchIndex, store: &crate::store::Store) -> Result<(), StorageError> {
     let fresh = index
         .0
         .read()

@@ -4,10 +4,11 @@
 //! concept).
 //!
 //! The index lives in memory. It is built from the public store at start and then follows the
-//! event log ([`crate::ldes`]): when the store's generation has moved, the datasets named by
+//! event log ([`crate::store::events`]): when the store's generation has moved, the datasets named by
 //! new events (and those about a changed concept) are indexed again. SPARQL is slow at this
 //! (the querymix's text filter and facets take 34 and 42 ms on Oxigraph), so it is not used.
 mod cache;
+mod indexing;
 pub use cache::{SearchIndex, ensure_fresh};
 pub mod text;
 
@@ -66,7 +67,7 @@ pub struct Doc {
 pub struct Index {
     /// The store generation the index reflects.
     pub generation: u64,
-    /// Time key ([`crate::ldes::key`]) of the last event applied.
+    /// Time key ([`crate::store::events::key`]) of the last event applied.
     last_event: String,
     docs: Vec<Option<Doc>>,
     by_iri: HashMap<String, u32>,
@@ -191,16 +192,16 @@ impl Index {
             .clear();
         let mut changed: HashSet<NamedNode> = HashSet::new();
         let mut last = self.last_event.clone();
-        let since = crate::ldes::Filter {
+        let since = crate::store::events::Filter {
             after: Some(&self.last_event),
             ..Default::default()
         };
-        for e in crate::ldes::list(&store.internal, Kind::Dataset, &since)? {
-            last = last.max(crate::ldes::key(&e.published));
+        for e in crate::store::events::list(&store.internal, Kind::Dataset, &since)? {
+            last = last.max(crate::store::events::key(&e.published));
             changed.insert(e.object);
         }
-        for e in crate::ldes::list(&store.internal, Kind::Concept, &since)? {
-            last = last.max(crate::ldes::key(&e.published));
+        for e in crate::store::events::list(&store.internal, Kind::Concept, &since)? {
+            last = last.max(crate::store::events::key(&e.published));
             // Datasets about the concept carry its labels.
             if let Some(&id) = self.value_ids.get(e.object.as_str()) {
                 for doc in self.docs.iter().flatten() {
@@ -218,162 +219,9 @@ impl Index {
         Ok(())
     }
 
-    /// Indexes the dataset `iri` as the public store has it now (or drops it).
-    fn reindex(&mut self, store: &Store, iri: &NamedNode) -> Result<(), StorageError> {
-        self.remove(iri.as_str());
-        let triples: Vec<Triple> = store
-            .public
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(iri.as_ref())),
-            )
-            .map(|q| q.map(Triple::from))
-            .collect::<Result<_, _>>()?;
-        let about = |p: &str| -> Vec<&Term> {
-            triples
-                .iter()
-                .filter(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate.as_str() == p)
-                .map(|t| &t.object)
-                .collect()
-        };
-        if !about(rdf::TYPE.as_str())
-            .iter()
-            .any(|o| **o == Kind::Dataset.class().into())
-        {
-            return Ok(());
-        }
-        let texts = |p: &str| -> Vec<(String, String)> {
-            about(p)
-                .into_iter()
-                .filter_map(|o| match o {
-                    Term::Literal(l) => {
-                        Some((l.language().unwrap_or("").to_owned(), l.value().to_owned()))
-                    }
-                    _ => None,
-                })
-                .collect()
-        };
-        let titles = texts(&format!("{DCT}title"));
-        let descriptions = texts(&format!("{DCT}description"));
-        let keywords = texts(&format!("{DCAT}keyword"));
-        let mut facets = Vec::new();
-        let mut concept_labels = Vec::new();
-        for (p, facet) in [
-            (format!("{DCT}publisher"), Facet::Organisation),
-            (format!("{DCT}accessRights"), Facet::Access),
-            (format!("{DCAT}inSeries"), Facet::Coordination),
-            (format!("{DCT}subject"), Facet::Concept),
-        ] {
-            for o in about(&p) {
-                if let Term::NamedNode(n) = o {
-                    facets.push((facet, self.intern(n.as_str())));
-                    self.label(store, n)?;
-                    if facet == Facet::Concept {
-                        concept_labels.extend(literals(store, n, SKOS_PREF)?);
-                    }
-                }
-            }
-        }
-        for o in about(&format!("{DCAT}theme")) {
-            if let Term::NamedNode(n) = o {
-                let facet = if n.as_str().starts_with("https://psi.norge.no/los/") {
-                    Facet::Los
-                } else {
-                    Facet::Theme
-                };
-                facets.push((facet, self.intern(n.as_str())));
-                self.label(store, n)?;
-            }
-        }
-        let format = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/format");
-        for t in triples.iter().filter(|t| t.predicate == format) {
-            if let Term::NamedNode(n) = &t.object {
-                facets.push((Facet::Format, self.intern(n.as_str())));
-                self.label(store, n)?;
-            }
-        }
-        facets.sort();
-        facets.dedup();
-
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        let mut len = 0.0;
-        for (texts, weight) in [
-            (&titles, 3.0),
-            (&keywords, 2.0),
-            (&concept_labels, 2.0),
-            (&descriptions, 1.0),
-        ] {
-            for (_, text) in texts {
-                for stem in text::terms(text) {
-                    *weights.entry(stem).or_default() += weight;
-                    len += weight;
-                }
-            }
-        }
-        // Doc ids are u32: four billion datasets is beyond any catalogue.
-        let id = self.docs.len() as u32;
-        for (stem, w) in &weights {
-            self.postings
-                .entry(stem.clone())
-                .or_default()
-                .push((id, *w));
-        }
-        self.total_len += len;
-        self.live += 1;
-        self.by_iri.insert(iri.as_str().to_owned(), id);
-        self.docs.push(Some(Doc {
-            iri: iri.as_str().to_owned(),
-            titles,
-            descriptions,
-            facets,
-            terms: weights.into_keys().collect(),
-            len,
-        }));
-        Ok(())
-    }
-
-    fn intern(&mut self, value: &str) -> u32 {
-        if let Some(&id) = self.value_ids.get(value) {
-            return id;
-        }
-        let id = u32::try_from(self.values.len()).expect("fewer than 4 billion facet values");
-        self.values.push(value.to_owned());
-        self.value_ids.insert(value.to_owned(), id);
-        id
-    }
-
     /// The facet value (an IRI) with id `id`.
     pub fn value(&self, id: u32) -> &str {
         &self.values[id as usize]
-    }
-
-    fn remove(&mut self, iri: &str) {
-        let Some(id) = self.by_iri.remove(iri) else {
-            return;
-        };
-        if let Some(doc) = self.docs[id as usize].take() {
-            for t in &doc.terms {
-                if let Some(p) = self.postings.get_mut(t) {
-                    p.retain(|(d, _)| *d != id);
-                }
-            }
-            self.total_len -= doc.len;
-            self.live -= 1;
-        }
-    }
-
-    /// Remembers the labels of a facet value (organisation name, concept or theme label).
-    fn label(&mut self, store: &Store, n: &NamedNode) -> Result<(), StorageError> {
-        if self.labels.contains_key(n.as_str()) {
-            return Ok(());
-        }
-        let mut labels = literals(store, n, SKOS_PREF)?;
-        labels.extend(literals(store, n, FOAF_NAME)?);
-        labels.extend(literals(store, n, &format!("{DCT}title"))?);
-        self.labels.insert(n.as_str().to_owned(), labels);
-        Ok(())
     }
 
     /// Runs `q`: every word must match (stemmed); ranked by BM25.
@@ -478,26 +326,9 @@ impl Index {
     }
 }
 
-/// The literal values of `p` on `n` anywhere in the public store, with their languages.
-fn literals(store: &Store, n: &NamedNode, p: &str) -> Result<Vec<(String, String)>, StorageError> {
-    let p = NamedNode::new_unchecked(p);
-    let mut out = Vec::new();
-    for q in store
-        .public
-        .quads_for_pattern(Some(n.as_ref().into()), Some(p.as_ref()), None, None)
-    {
-        if let Term::Literal(l) = q?.object {
-            out.push((l.language().unwrap_or("").to_owned(), l.value().to_owned()));
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
 /// The newest event's time key (the index starts after it).
 fn latest_event(store: &Store) -> Result<String, StorageError> {
-    crate::ldes::latest(&store.internal, &[Kind::Dataset, Kind::Concept])
+    crate::store::events::latest(&store.internal, &[Kind::Dataset, Kind::Concept])
 }
 
 /// The text in `lang` (then nb, nn, en, untagged, anything).

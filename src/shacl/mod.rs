@@ -11,7 +11,9 @@
 //! - [`Report`]: the results, as a standard `sh:ValidationReport` graph.
 pub mod data;
 pub mod engine;
+mod lists;
 pub mod shapes;
+mod values;
 
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{

@@ -31,8 +31,6 @@ use tokio::time::Instant;
 const MEMORY_POLL: Duration = Duration::from_millis(10);
 /// Largest answer a worker may send the server (the server holds it whole to send it).
 const MAX_ANSWER: u64 = 128 << 20;
-/// The folder under `--data` that holds the workers' checkpoints.
-pub const SNAPSHOTS: &str = "sparql-snapshots";
 
 /// Worker processes and the checkpoints they read.
 pub struct Pool {
@@ -288,7 +286,7 @@ impl Pool {
         let dir = store
             .dir()
             .ok_or_else(|| AppError::internal("the SPARQL endpoint needs a store on disk"))?
-            .join(SNAPSHOTS);
+            .join(crate::store::SNAPSHOTS);
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let path = dir.join(format!(
             "{generation}-{}",

@@ -217,7 +217,7 @@ fn evaluate(store: &oxigraph::store::Store, job: &Job) -> Outcome {
             let rdf = format
                 .rdf_format()
                 .ok_or_else(|| internal(&"not a graph format"))?;
-            let mut ser = crate::views::rdf::serializer(rdf).for_writer(&mut out);
+            let mut ser = crate::rdf::serializer(rdf).for_writer(&mut out);
             for (i, triple) in triples.enumerate() {
                 let triple = triple.map_err(eval_error)?;
                 if i >= job.max_results {

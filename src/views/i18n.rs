@@ -1,4 +1,6 @@
 //! Interface texts in Bokmål, Nynorsk and English, and locale formatting of dates.
+use crate::vocab::{dcat, dct, foaf, modelldcatno, owl, samapne, skos};
+use oxigraph::model::NamedNodeRef;
 
 /// The text for `key` in `lang` (nb, nn or en); unknown keys are returned as they are.
 pub fn t(lang: &str, key: &str) -> String {
@@ -105,46 +107,78 @@ pub fn t(lang: &str, key: &str) -> String {
 
 /// The label of a predicate on record pages; `None` for predicates shown elsewhere or not at all.
 pub fn predicate(lang: &str, iri: &str) -> Option<String> {
-    let (nb, nn, en) = match iri.rsplit(['#', '/']).next().unwrap_or_default() {
-        "publisher" => ("Utgiver", "Utgjevar", "Publisher"),
-        "theme" => ("Tema", "Tema", "Themes"),
-        "keyword" => ("Emneord", "Emneord", "Keywords"),
-        "accessRights" => ("Tilgang", "Tilgang", "Access"),
-        "accrualPeriodicity" => ("Oppdateres", "Oppdaterast", "Updated"),
-        "language" => ("Språk", "Språk", "Language"),
-        "issued" => ("Utgitt", "Utgjeve", "Issued"),
-        "modified" => ("Sist endret", "Sist endra", "Last modified"),
-        "contactPoint" => ("Kontakt", "Kontakt", "Contact"),
-        "subject" => ("Begreper", "Omgrep", "Concepts"),
-        "inSeries" => (
-            "Samordnet datasett",
-            "Samordna datasett",
-            "Coordinated dataset",
-        ),
-        "conformsTo" => ("Følger", "Følgjer", "Conforms to"),
-        "license" => ("Lisens", "Lisens", "Licence"),
-        "identifier" => ("Identifikator", "Identifikator", "Identifier"),
-        "definition" => ("Definisjon", "Definisjon", "Definition"),
-        "altLabel" => ("Tillatt term", "Tillaten term", "Alternative term"),
-        "related" => ("Relaterte begreper", "Relaterte omgrep", "Related concepts"),
-        "first" => ("Første datasett", "Første datasett", "First dataset"),
-        "endpointURL" => ("Endepunkt", "Endepunkt", "Endpoint"),
-        "servesDataset" => ("Gir tilgang til", "Gjev tilgang til", "Serves"),
-        "containsModelElement" => ("Inneholder", "Inneheld", "Contains"),
-        "name" => ("Navn", "Namn", "Name"),
-        "municipalityNumber" => ("Kommunenummer", "Kommunenummer", "Municipality number"),
-        "sameAs" => ("Også", "Også", "Same as"),
-        _ => return None,
-    };
+    let (_, [nb, nn, en]) = PREDICATES.iter().find(|(p, _)| p.as_str() == iri)?;
     Some(
         match lang {
             "nn" => nn,
             "en" => en,
             _ => nb,
         }
-        .to_owned(),
+        .to_string(),
     )
 }
+
+/// The properties pages show, by IRI, with their labels in nb, nn and en.
+const PREDICATES: &[(NamedNodeRef<'static>, [&str; 3])] = &[
+    (dct::publisher, ["Utgiver", "Utgjevar", "Publisher"]),
+    (dcat::theme, ["Tema", "Tema", "Themes"]),
+    (dcat::keyword, ["Emneord", "Emneord", "Keywords"]),
+    (dct::accessRights, ["Tilgang", "Tilgang", "Access"]),
+    (
+        dct::accrualPeriodicity,
+        ["Oppdateres", "Oppdaterast", "Updated"],
+    ),
+    (dct::language, ["Språk", "Språk", "Language"]),
+    (dct::issued, ["Utgitt", "Utgjeve", "Issued"]),
+    (
+        dct::modified,
+        ["Sist endret", "Sist endra", "Last modified"],
+    ),
+    (dcat::contactPoint, ["Kontakt", "Kontakt", "Contact"]),
+    (dct::subject, ["Begreper", "Omgrep", "Concepts"]),
+    (
+        dcat::inSeries,
+        [
+            "Samordnet datasett",
+            "Samordna datasett",
+            "Coordinated dataset",
+        ],
+    ),
+    (dct::conformsTo, ["Følger", "Følgjer", "Conforms to"]),
+    (dct::license, ["Lisens", "Lisens", "Licence"]),
+    (
+        dct::identifier,
+        ["Identifikator", "Identifikator", "Identifier"],
+    ),
+    (skos::definition, ["Definisjon", "Definisjon", "Definition"]),
+    (
+        skos::altLabel,
+        ["Tillatt term", "Tillaten term", "Alternative term"],
+    ),
+    (
+        skos::related,
+        ["Relaterte begreper", "Relaterte omgrep", "Related concepts"],
+    ),
+    (
+        dcat::first,
+        ["Første datasett", "Første datasett", "First dataset"],
+    ),
+    (dcat::endpointURL, ["Endepunkt", "Endepunkt", "Endpoint"]),
+    (
+        dcat::servesDataset,
+        ["Gir tilgang til", "Gjev tilgang til", "Serves"],
+    ),
+    (
+        modelldcatno::containsModelElement,
+        ["Inneholder", "Inneheld", "Contains"],
+    ),
+    (foaf::name, ["Navn", "Namn", "Name"]),
+    (
+        samapne::municipalityNumber,
+        ["Kommunenummer", "Kommunenummer", "Municipality number"],
+    ),
+    (owl::sameAs, ["Også", "Også", "Same as"]),
+];
 
 /// An xsd:date or xsd:dateTime as the locale writes dates ("1. mars 2022", "1 March 2022").
 pub fn date(lang: &str, lexical: &str) -> String {

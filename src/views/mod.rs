@@ -3,4 +3,3 @@ pub mod html;
 pub mod i18n;
 pub mod i18n_process;
 pub mod pages;
-pub mod rdf;

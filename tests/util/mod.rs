@@ -4,9 +4,9 @@
 use axum::body::Body;
 use axum::http::{Request, Response};
 use http_body_util::BodyExt;
-use samapne::app::{AppState, Config};
 use samapne::sparql::Limits;
 use samapne::store::Store;
+use samapne::{AppState, Config};
 use std::path::PathBuf;
 use std::time::Duration;
 use tower::ServiceExt;
@@ -251,7 +251,7 @@ pub fn today() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_micros();
-    samapne::ldes::format_micros(micros)[..10].to_owned()
+    samapne::store::events::format_micros(micros)[..10].to_owned()
 }
 
 /// Runs `tests/js/{script}` with Node.js on a blocking thread (the server under test keeps

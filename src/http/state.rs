@@ -77,3 +77,21 @@ pub fn parse_base_url(raw: &str) -> Result<String, String> {
     }
     Ok(trimmed.to_owned())
 }
+
+impl AppState {
+    /// A page from the page cache, or rendered by `build(lang, path)` (see
+    /// [`PageCache::page`](crate::http::response::PageCache::page)).
+    pub async fn cached_page(
+        &self,
+        uri: &axum::http::Uri,
+        headers: &axum::http::HeaderMap,
+        build: impl FnOnce(&'static str, String) -> crate::error::Result<Option<String>>
+        + Send
+        + 'static,
+    ) -> crate::error::Result<Option<axum::response::Response>> {
+        let generation = self.store.generation();
+        self.pages
+            .page(generation, &self.renders, uri, headers, build)
+            .await
+    }
+}

@@ -15,8 +15,9 @@
 //! (activity, `as:object`, `as:published`, kind and publisher), so the streams still tell
 //! harvesters what happened and when, but no longer what the record said. Stream pages can
 //! therefore change after their day is over.
-use crate::domain::{DCT_PUBLISHER, Kind};
-use crate::store::GraphWrite;
+use super::GraphWrite;
+use crate::records::Kind;
+use crate::vocab::dct;
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
@@ -125,50 +126,7 @@ pub fn events_for(
         let Some(kind) = kind_of(&w.graph, description) else {
             continue;
         };
-        let publisher = description.iter().find_map(|q| {
-            (q.subject.as_ref() == w.graph.as_ref().into() && q.predicate == DCT_PUBLISHER)
-                .then(|| match &q.object {
-                    Term::NamedNode(n) => Some(n.clone()),
-                    _ => None,
-                })
-                .flatten()
-        });
-        let published = next_timestamp();
-        let graph = NamedNode::new_unchecked(format!(
-            "{EVENT_PREFIX}{}-{:08x}",
-            key(&published),
-            rand::random::<u32>()
-        ));
-        let g = GraphName::NamedNode(graph.clone());
-        let mut quads = vec![
-            Quad::new(graph.clone(), rdf::TYPE, as_(activity), g.clone()),
-            Quad::new(graph.clone(), as_("object"), w.graph.clone(), g.clone()),
-            Quad::new(
-                graph.clone(),
-                as_("published"),
-                Literal::new_typed_literal(&published, xsd::DATE_TIME),
-                g.clone(),
-            ),
-            Quad::new(
-                graph.clone(),
-                STREAM_KIND,
-                Literal::new_simple_literal(kind.segment()),
-                g.clone(),
-            ),
-        ];
-        if let Some(p) = publisher {
-            quads.push(Quad::new(graph.clone(), DCT_PUBLISHER, p, g.clone()));
-        }
-        if activity != "Delete" {
-            quads.extend(description.iter().map(|q| {
-                Quad::new(
-                    q.subject.clone(),
-                    q.predicate.clone(),
-                    q.object.clone(),
-                    g.clone(),
-                )
-            }));
-        }
+        let (graph, quads) = event(&w.graph, activity, kind, description);
         out.logged.push((w.graph.clone(), graph.clone()));
         out.events.push(GraphWrite {
             graph,
@@ -176,6 +134,61 @@ pub fn events_for(
         });
     }
     Ok(out)
+}
+
+/// The event graph of one change of `record`: the activity, its time, the stream kind and
+/// publisher, and (but for a deletion) the record's new description.
+fn event(
+    record: &NamedNode,
+    activity: &str,
+    kind: Kind,
+    description: &[Quad],
+) -> (NamedNode, Vec<Quad>) {
+    let publisher = description.iter().find_map(|q| {
+        (q.subject.as_ref() == record.as_ref().into() && q.predicate == dct::publisher)
+            .then(|| match &q.object {
+                Term::NamedNode(n) => Some(n.clone()),
+                _ => None,
+            })
+            .flatten()
+    });
+    let published = next_timestamp();
+    let graph = NamedNode::new_unchecked(format!(
+        "{EVENT_PREFIX}{}-{:08x}",
+        key(&published),
+        rand::random::<u32>()
+    ));
+    let g = GraphName::NamedNode(graph.clone());
+    let mut quads = vec![
+        Quad::new(graph.clone(), rdf::TYPE, as_(activity), g.clone()),
+        Quad::new(graph.clone(), as_("object"), record.clone(), g.clone()),
+        Quad::new(
+            graph.clone(),
+            as_("published"),
+            Literal::new_typed_literal(&published, xsd::DATE_TIME),
+            g.clone(),
+        ),
+        Quad::new(
+            graph.clone(),
+            STREAM_KIND,
+            Literal::new_simple_literal(kind.segment()),
+            g.clone(),
+        ),
+    ];
+    if let Some(p) = publisher {
+        quads.push(Quad::new(graph.clone(), dct::publisher, p, g.clone()));
+    }
+    if activity != "Delete" {
+        quads.extend(description.iter().map(|q| {
+            Quad::new(
+                q.subject.clone(),
+                q.predicate.clone(),
+                q.object.clone(),
+                g.clone(),
+            )
+        }));
+    }
+    (graph, quads)
 }
 
 /// The earlier events of `record` that still carry a description, each rewritten to its own
@@ -335,7 +348,7 @@ pub fn days(
         if let Some(p) = publisher {
             let g = GraphNameRef::NamedNode(graph.as_ref());
             let by =
-                internal.contains(oxigraph::model::QuadRef::new(&graph, DCT_PUBLISHER, p, g))?;
+                internal.contains(oxigraph::model::QuadRef::new(&graph, dct::publisher, p, g))?;
             if !by {
                 continue;
             }
@@ -390,7 +403,9 @@ pub fn list(
                 (p, Term::Literal(l)) if p == format!("{AS}published") => {
                     event.published = l.value().to_owned();
                 }
-                (p, Term::NamedNode(o)) if p == DCT_PUBLISHER.as_str() => event.publisher = Some(o),
+                (p, Term::NamedNode(o)) if p == dct::publisher.as_str() => {
+                    event.publisher = Some(o)
+                }
                 _ => {}
             }
         }

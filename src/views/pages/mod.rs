@@ -1,6 +1,8 @@
 //! What the HTML pages show, read from the public store: a record's facts with human labels
 //! (from the shipped vocabularies and the records they link to), its distributions, and how it
 //! relates to coordinations, concepts and other municipalities.
+mod record;
+
 use super::i18n::{self, t};
 use crate::conneg::Format;
 use crate::search::{Facet, Query};
@@ -39,7 +41,7 @@ pub struct Page<'a> {
 }
 
 /// The organisation number of a catalogue IRI `{base}/catalogs/{orgnr}`.
-fn path_org<'a>(iri: &'a str, base: &str) -> Option<&'a str> {
+pub(super) fn path_org<'a>(iri: &'a str, base: &str) -> Option<&'a str> {
     iri.strip_prefix(base)?.strip_prefix("/catalogs/")
 }
 
@@ -87,7 +89,7 @@ impl Page<'_> {
 
     /// The best literal of `p` on `s` in the page's language among `triples` (the record's
     /// own graph: no store look-up for what the record owns).
-    fn own_literal(&self, triples: &[Triple], s: &NamedNode, p: &str) -> Option<String> {
+    pub(super) fn own_literal(&self, triples: &[Triple], s: &NamedNode, p: &str) -> Option<String> {
         let found: Vec<(String, String)> = triples
             .iter()
             .filter(|t| t.subject.as_ref() == s.as_ref().into() && t.predicate.as_str() == p)
@@ -146,7 +148,11 @@ impl Page<'_> {
             .to_owned())
     }
 
-    fn link(&self, target: &NamedNode, note: Option<String>) -> Result<Value, StorageError> {
+    pub(super) fn link(
+        &self,
+        target: &NamedNode,
+        note: Option<String>,
+    ) -> Result<Value, StorageError> {
         Ok(json!({ "text": self.label(target)?, "href": self.href(target.as_str()), "note": note }))
     }
 
@@ -168,266 +174,10 @@ impl Page<'_> {
         Ok(out)
     }
 
-    /// The page of a public record, or `None` if there is none.
-    pub fn record(&self, record: &NamedNode) -> Result<Option<Value>, StorageError> {
-        let Some(triples) = crate::harvest::record(self.store, self.base, record)? else {
-            return Ok(None);
-        };
-        let own: Vec<&Triple> = triples
-            .iter()
-            .filter(|t| t.subject.as_ref() == record.as_ref().into())
-            .collect();
-        let has_type = |local: &str| {
-            own.iter().any(|t| {
-                t.predicate == rdf::TYPE && t.object.to_string().ends_with(&format!("{local}>"))
-            })
-        };
-        let (kind, shown_as_title) = if has_type("DatasetSeries") {
-            ("kind_series", "title")
-        } else if has_type("#Dataset") {
-            ("kind_dataset", "title")
-        } else if has_type("DataService") {
-            ("kind_service", "title")
-        } else if has_type("#Concept") {
-            ("kind_concept", "prefLabel")
-        } else if has_type("InformationModel") {
-            ("kind_model", "title")
-        } else if has_type("#Catalog") {
-            ("kind_catalog", "title")
-        } else {
-            ("kind_org", "name")
-        };
-        let title = self.label(record)?;
-        let description = self
-            .own_literal(&triples, record, &format!("{DCT}description"))
-            .or_else(|| self.own_literal(&triples, record, &format!("{SKOS}definition")));
-        let mut facts: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        let mut order: Vec<String> = Vec::new();
-        let mut literals: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        for t in &own {
-            let p = t.predicate.as_str();
-            let local = p.rsplit(['#', '/']).next().unwrap_or_default();
-            let skip = [
-                "type",
-                "title",
-                "description",
-                "definition",
-                "distribution",
-                "dataset",
-                "service",
-                shown_as_title,
-            ];
-            if skip.contains(&local) {
-                continue;
-            }
-            let Some(label) = i18n::predicate(self.lang, p) else {
-                continue;
-            };
-            if !order.contains(&label) {
-                order.push(label.clone());
-            }
-            match &t.object {
-                Term::Literal(l) if l.language().is_some() => literals
-                    .entry(label.clone())
-                    .or_default()
-                    .push((l.language().unwrap_or("").to_owned(), l.value().to_owned())),
-                Term::Literal(l) => {
-                    let dt = l.datatype().as_str();
-                    let text = if dt.ends_with("#date") || dt.ends_with("#dateTime") {
-                        i18n::date(self.lang, l.value())
-                    } else {
-                        l.value().to_owned()
-                    };
-                    facts
-                        .entry(label)
-                        .or_default()
-                        .push(json!({ "text": text }));
-                }
-                Term::NamedNode(n) => {
-                    let v = json!({ "text": self.label(n)?, "href": self.href(n.as_str()) });
-                    facts.entry(label).or_default().push(v);
-                }
-                Term::BlankNode(_) => {}
-            }
-        }
-        for (label, values) in literals {
-            // One language of a text, but every keyword in that language.
-            let lang = crate::search::pick(&values, self.lang).and_then(|chosen| {
-                values
-                    .iter()
-                    .find(|(_, v)| v == chosen)
-                    .map(|(l, _)| l.clone())
-            });
-            for (l, v) in values {
-                if Some(&l) == lang.as_ref() {
-                    facts
-                        .entry(label.clone())
-                        .or_default()
-                        .push(json!({ "text": v }));
-                }
-            }
-        }
-        // Who and what first, then access and terms, then dates and identifiers.
-        const RANK: &[&str] = &[
-            "Utgiver",
-            "Utgjevar",
-            "Publisher",
-            "Tema",
-            "Themes",
-            "Emneord",
-            "Keywords",
-            "Begreper",
-            "Omgrep",
-            "Concepts",
-            "Samordnet datasett",
-            "Samordna datasett",
-            "Coordinated dataset",
-            "Følger",
-            "Følgjer",
-            "Conforms to",
-            "Tilgang",
-            "Access",
-            "Lisens",
-            "Licence",
-        ];
-        order.sort_by_key(|l| RANK.iter().position(|r| r == l).unwrap_or(RANK.len()));
-        let facts: Vec<Value> = order
-            .into_iter()
-            .filter_map(|label| {
-                facts
-                    .remove(&label)
-                    .map(|values| json!({ "label": label, "values": values }))
-            })
-            .collect();
-
-        let mut distributions = Vec::new();
-        for triple in own
-            .iter()
-            .filter(|t| t.predicate.as_str() == format!("{DCAT}distribution"))
-        {
-            let Term::NamedNode(d) = &triple.object else {
-                continue;
-            };
-            // What a distribution says is in the record's own graph.
-            let object = |p: String| {
-                triples.iter().find_map(|t| match &t.object {
-                    Term::NamedNode(n)
-                        if t.subject.as_ref() == d.as_ref().into() && t.predicate.as_str() == p =>
-                    {
-                        Some(n)
-                    }
-                    _ => None,
-                })
-            };
-            let mut links = Vec::new();
-            for (p, key) in [("downloadURL", "download"), ("accessURL", "access")] {
-                if let Some(url) = object(format!("{DCAT}{p}")) {
-                    links.push(json!({ "href": link_to(url.as_str()), "url": url.as_str(),
-                        "text": t(self.lang, key) }));
-                }
-            }
-            let format = match object(format!("{DCT}format")) {
-                Some(f) => Some(self.label(f)?),
-                None => None,
-            };
-            let title = match self.own_literal(&triples, d, &format!("{DCT}title")) {
-                Some(title) => title,
-                None => self.label(d)?,
-            };
-            distributions.push(json!({ "title": title, "format": format, "links": links }));
-        }
-
-        let mut sections = Vec::new();
-        let section = |title: String, items: Vec<Value>| json!({ "title": title, "items": items });
-        match kind {
-            "kind_dataset" => {
-                let linked = |p: String| {
-                    own.iter().find_map(|t| match &t.object {
-                        Term::NamedNode(n) if t.predicate.as_str() == p => Some(n.clone()),
-                        _ => None,
-                    })
-                };
-                if let Some(series) = linked(format!("{DCAT}inSeries")) {
-                    let own = linked(format!("{DCT}publisher"));
-                    let items = self.followers(&series, own.as_ref())?;
-                    sections.push(section(
-                        format!(
-                            "{}: {}",
-                            t(self.lang, "others_following"),
-                            self.label(&series)?
-                        ),
-                        items,
-                    ));
-                }
-                // Data users tell the publisher they use it or need more.
-                let path = record.as_str().strip_prefix(self.base).unwrap_or_default();
-                let need: String = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("dataset", record.as_str())
-                    .finish();
-                sections.push(section(
-                    t(self.lang, "public_needs"),
-                    vec![
-                        json!({ "text": t(self.lang, "register_interest"), "href": format!("{path}/interest") }),
-                        json!({ "text": t(self.lang, "register_need"), "href": format!("/needs/new?{need}") }),
-                    ],
-                ));
-            }
-            "kind_series" => {
-                sections.push(section(
-                    t(self.lang, "followers"),
-                    self.followers(record, None)?,
-                ));
-            }
-            "kind_concept" => {
-                let items = self.listed(Facet::Concept, "concept", record)?;
-                sections.push(section(t(self.lang, "about_concept"), items));
-            }
-            "kind_org" => {
-                let items = self.listed(Facet::Organisation, "org", record)?;
-                sections.push(section(t(self.lang, "publishes"), items));
-            }
-            "kind_catalog" => {
-                let items = own
-                    .iter()
-                    .filter(|t| t.predicate.as_str() == format!("{DCAT}dataset"))
-                    .filter_map(|t| match &t.object {
-                        Term::NamedNode(n) => Some(self.link(n, None)),
-                        _ => None,
-                    })
-                    .collect::<Result<_, _>>()?;
-                sections.push(section(t(self.lang, "datasets"), items));
-                // The open overview: what the organisation has, published or not.
-                if let Some(org) = path_org(record.as_str(), self.base) {
-                    let entries = crate::domain::overview::unpublished(self.store, self.base, org)?;
-                    let overview = format!("/catalogs/{org}/overview");
-                    let items = entries
-                        .iter()
-                        .map(|e| {
-                            let state = t(self.lang, &format!("state_{}", e.state));
-                            json!({ "text": e.title, "href": overview, "note": state })
-                        })
-                        .collect();
-                    sections.push(section(t(self.lang, "open_overview"), items));
-                }
-            }
-            _ => {}
-        }
-        let path = record.as_str().strip_prefix(self.base).unwrap_or("/");
-        Ok(Some(json!({
-            "title": title,
-            "kind": t(self.lang, kind),
-            "description": description,
-            "facts": facts,
-            "distributions": distributions,
-            "sections": sections,
-            "alternates": alternates(path),
-        })))
-    }
-
     /// Organisations with datasets in `series` (but `except`), with how many, most first;
     /// each links to the search for those datasets. From the search index: a coordination
     /// may have thousands of datasets.
-    fn followers(
+    pub(super) fn followers(
         &self,
         series: &NamedNode,
         except: Option<&NamedNode>,
@@ -457,7 +207,7 @@ impl Page<'_> {
 
     /// Up to [`LIST_MAX`] datasets with `facet` = `value` (from the search index), and a link
     /// to the search for all of them when there are more.
-    fn listed(
+    pub(super) fn listed(
         &self,
         facet: Facet,
         param: &str,

@@ -1,0 +1,148 @@
+//! Which records a harvest document lists: the organisation, the records a catalogue links,
+//! the records an organisation publishes, and those changed since a time.
+use super::graph;
+use crate::store::Store;
+use crate::vocab::{dct, foaf};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple,
+};
+use oxigraph::store::StorageError;
+use std::collections::BTreeSet;
+
+/// The organisation with number `orgnr`: ours at `/organizations/{orgnr}`, else the
+/// publisher of `/catalogs/{orgnr}`, else an agent whose `dct:identifier` is the number (an
+/// imported catalogue may name organisations by their Enhetsregisteret IRI).
+pub fn find_org(
+    store: &Store,
+    base_url: &str,
+    orgnr: &str,
+) -> Result<Option<NamedNode>, StorageError> {
+    let ours = NamedNode::new_unchecked(format!("{base_url}/organizations/{orgnr}"));
+    if !graph(store, &ours)?.is_empty() {
+        return Ok(Some(ours));
+    }
+    let catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{orgnr}"));
+    let publisher = graph(store, &catalog)?
+        .into_iter()
+        .filter(|t| t.predicate == dct::publisher)
+        .find_map(|t| match t.object {
+            Term::NamedNode(n) => Some(n),
+            _ => None,
+        });
+    if publisher.is_some() {
+        return Ok(publisher);
+    }
+    let number = Literal::new_simple_literal(orgnr);
+    for q in store.public.quads_for_pattern(
+        None,
+        Some(dct::identifier),
+        Some(number.as_ref().into()),
+        None,
+    ) {
+        if let NamedOrBlankNode::NamedNode(s) = q?.subject {
+            let agent = store.public.contains(oxigraph::model::QuadRef::new(
+                &s,
+                rdf::TYPE,
+                foaf::Agent,
+                GraphNameRef::NamedNode(s.as_ref()),
+            ))?;
+            if agent {
+                return Ok(Some(s));
+            }
+        }
+    }
+    Ok(None)
+}
+
+pub(super) fn linked(
+    triples: &[Triple],
+    subject: &NamedNode,
+    predicate: NamedNodeRef<'_>,
+) -> Vec<NamedNode> {
+    let mut out: Vec<NamedNode> = triples
+        .iter()
+        .filter(|t| t.subject.as_ref() == subject.as_ref().into() && t.predicate == predicate)
+        .filter_map(|t| match &t.object {
+            Term::NamedNode(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Records of `class` whose `dct:publisher` is `org`, in IRI order.
+pub(super) fn published_by(
+    store: &Store,
+    org: &NamedNode,
+    class: NamedNodeRef<'_>,
+) -> Result<Vec<NamedNode>, StorageError> {
+    let mut out = BTreeSet::new();
+    for q in
+        store
+            .public
+            .quads_for_pattern(None, Some(dct::publisher), Some(org.as_ref().into()), None)
+    {
+        let q = q?;
+        if let NamedOrBlankNode::NamedNode(s) = q.subject {
+            let typed = store.public.contains(oxigraph::model::QuadRef::new(
+                &s,
+                rdf::TYPE,
+                class,
+                GraphNameRef::NamedNode(s.as_ref()),
+            ))?;
+            if typed {
+                out.insert(s);
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+pub(super) fn of_class(
+    store: &Store,
+    class: NamedNodeRef<'_>,
+) -> Result<Vec<NamedNode>, StorageError> {
+    let mut out = BTreeSet::new();
+    for q in store
+        .public
+        .quads_for_pattern(None, Some(rdf::TYPE), Some(class.into()), None)
+    {
+        if let NamedOrBlankNode::NamedNode(s) = q?.subject {
+            out.insert(s);
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// Whether `item`'s `dct:modified` is at or after `since`; items without one are kept.
+pub(super) fn modified_since(
+    store: &Store,
+    item: &NamedNode,
+    since: &str,
+) -> Result<bool, StorageError> {
+    let mut modified = None;
+    for q in store.public.quads_for_pattern(
+        Some(item.as_ref().into()),
+        Some(dct::modified),
+        None,
+        Some(GraphNameRef::NamedNode(item.as_ref())),
+    ) {
+        if let Term::Literal(l) = q?.object {
+            modified = Some(l.value().to_owned());
+        }
+    }
+    Ok(modified.is_none_or(|m| instant(&m) >= instant(since)))
+}
+
+/// A sortable instant from an xsd:date or xsd:dateTime lexical form (UTC assumed).
+pub fn instant(lexical: &str) -> String {
+    let l = lexical.trim();
+    if l.len() == 10 {
+        format!("{l}T00:00:00")
+    } else {
+        l.chars().take(19).collect()
+    }
+}
