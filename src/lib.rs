@@ -11,18 +11,19 @@
 //!   overviews), independent of HTTP.
 //! - [`harvest`]: the harvest documents (one per organisation and kind), deterministic, and
 //!   the cache of them as last built.
-//! - [`ldes`]: the change log behind the event streams (one event per public change).
+//! - [`vocab`]: IRI constants per namespace; [`rdf`]: serializers with our prefixes (low).
 //! - [`search`]: the full-text index of public datasets (stemming, BM25, facets), kept fresh.
 //! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
 //! - [`queries`]: the SPARQL text of every query we run, from `queries/*.rq`.
 //! - [`records`]: which record (and so which named graph) each triple belongs to.
 //! - [`validate`] / [`shacl`]: our shapes and the SHACL Core engine that checks every write.
-//! - [`store`]: the two Oxigraph stores (public, internal) and atomic writes across them.
+//! - [`store`]: the two Oxigraph stores (public, internal), atomic writes across them (journal)
+//!   and the change log behind the event streams (`store::events`).
 //! - [`views`]: serializers (RDF with fixed prefixes) and page templates.
 //! - [`error`]: one error type, mapped to HTTP (problem+json) in one place.
 //!
 //! Around them: [`auth`] (bearer tokens and accounts → who is calling), [`session`] (web
-//! sessions, CSRF), [`demo`] (the demo's people and datasets in every state), [`cli`] (the command line), [`app`]
+//! sessions, CSRF), [`demo`] (the demo's people and datasets in every state), [`cli`] (the command line), [`http::state`]
 //! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out; [`legacy`] rewrites what real files need), [`content`] (loads the
 //! embedded reference data and demo), [`reference`] (the reference data itself), [`metrics`] (Prometheus counters).
 pub mod auth;
