@@ -5,8 +5,9 @@
 //! not hand out credentials. The domain code sees a [`Principal`]; where it came from (a
 //! token today, an OpenID Connect provider later) does not matter to it.
 use crate::store::{GraphWrite, Store};
+use crate::vocab::{dct, samapne};
 use oxigraph::model::vocab::xsd;
-use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Triple};
+use oxigraph::model::{Literal, NamedNode, Term, Triple};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -23,11 +24,6 @@ pub const ROLES: &[&str] = &[
     "coordinator",
     "admin",
 ];
-
-const ORG: NamedNodeRef<'_> =
-    NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#organisation");
-const ROLE: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#role");
-const CREATED: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/created");
 
 /// An authenticated caller: a token, a local account or (later) an OpenID Connect login all
 /// become one of these, and the domain code sees nothing else.
@@ -127,13 +123,17 @@ pub fn create_token(store: &Store, org: &str, roles: &[String]) -> Result<String
     let graph = graph_of(&token);
     let now = Literal::new_typed_literal(now_utc(), xsd::DATE_TIME);
     let mut triples = vec![
-        Triple::new(graph.clone(), ORG, Literal::new_simple_literal(org)),
-        Triple::new(graph.clone(), CREATED, now),
+        Triple::new(
+            graph.clone(),
+            samapne::organisation,
+            Literal::new_simple_literal(org),
+        ),
+        Triple::new(graph.clone(), dct::created, now),
     ];
     triples.extend(
         roles
             .iter()
-            .map(|r| Triple::new(graph.clone(), ROLE, Literal::new_simple_literal(r))),
+            .map(|r| Triple::new(graph.clone(), samapne::role, Literal::new_simple_literal(r))),
     );
     store.write(Vec::new(), vec![GraphWrite::replace(graph, triples)])?;
     Ok(token)
@@ -155,8 +155,8 @@ pub fn principal(
     ) {
         let q = q?;
         match (q.predicate.as_ref(), q.object) {
-            (p, Term::Literal(l)) if p == ORG => org = Some(l.value().to_owned()),
-            (p, Term::Literal(l)) if p == ROLE => roles.push(l.value().to_owned()),
+            (p, Term::Literal(l)) if p == samapne::organisation => org = Some(l.value().to_owned()),
+            (p, Term::Literal(l)) if p == samapne::role => roles.push(l.value().to_owned()),
             _ => {}
         }
     }
@@ -172,9 +172,6 @@ pub fn now_utc() -> String {
 /// password as an argon2id PHC string and one `samapne:grant "<orgnr> <role>"` per role.
 /// Another identity provider (ID-porten via OpenID Connect) would only have to produce a
 /// [`Principal`] from its claims; nothing past this module knows about passwords.
-const PASSWORD_HASH: NamedNodeRef<'_> =
-    NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#passwordHash");
-const GRANT: NamedNodeRef<'_> = NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#grant");
 
 /// Why an account cannot be made or changed.
 #[derive(Debug, thiserror::Error)]
@@ -254,19 +251,19 @@ pub fn create_user(
     let mut triples = vec![
         Triple::new(
             graph.clone(),
-            PASSWORD_HASH,
+            samapne::passwordHash,
             Literal::new_simple_literal(password_hash),
         ),
         Triple::new(
             graph.clone(),
-            CREATED,
+            dct::created,
             Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
         ),
     ];
     triples.extend(roles.iter().map(|r| {
         Triple::new(
             graph.clone(),
-            GRANT,
+            samapne::grant,
             Literal::new_simple_literal(format!("{org} {r}")),
         )
     }));
@@ -289,7 +286,7 @@ pub fn grant(store: &Store, name: &str, org: &str, roles: &[String]) -> Result<(
     for r in roles {
         let t = Triple::new(
             graph.clone(),
-            GRANT,
+            samapne::grant,
             Literal::new_simple_literal(format!("{org} {r}")),
         );
         if !triples.contains(&t) {
@@ -313,8 +310,10 @@ pub fn login(store: &Store, name: &str, password: &str) -> Result<Option<Princip
     {
         let q = q?;
         match (q.predicate.as_ref(), q.object) {
-            (p, Term::Literal(l)) if p == PASSWORD_HASH => hash = Some(l.value().to_owned()),
-            (p, Term::Literal(l)) if p == GRANT => {
+            (p, Term::Literal(l)) if p == samapne::passwordHash => {
+                hash = Some(l.value().to_owned())
+            }
+            (p, Term::Literal(l)) if p == samapne::grant => {
                 if let Some((org, role)) = l.value().split_once(' ') {
                     grants.push((org.to_owned(), role.to_owned()));
                 }
@@ -352,7 +351,7 @@ pub fn people_of(store: &Store, org: &str) -> Result<Vec<(String, Vec<String>)>,
     let mut people: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for q in store
         .internal
-        .quads_for_pattern(None, Some(GRANT), None, None)
+        .quads_for_pattern(None, Some(samapne::grant), None, None)
     {
         let q = q?;
         let (Term::Literal(l), oxigraph::model::GraphName::NamedNode(g)) =

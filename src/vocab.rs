@@ -21,9 +21,9 @@ macro_rules! terms {
 /// DCAT 2/3: <http://www.w3.org/ns/dcat#>.
 pub mod dcat {
     terms!("http://www.w3.org/ns/dcat#";
-        Catalog, Dataset, DatasetSeries, DataService, Distribution,
-        catalog, dataset, service, distribution, theme, keyword, contactPoint, accessURL,
-        downloadURL, landingPage, endpointURL, endpointDescription, inSeries, first, servesDataset,
+        Catalog, Dataset, DatasetSeries, DataService,
+        dataset, service, distribution, theme, keyword, contactPoint, accessURL,
+        downloadURL, landingPage, endpointURL, inSeries, first, servesDataset,
     );
 }
 
@@ -31,38 +31,32 @@ pub mod dcat {
 pub mod dct {
     terms!("http://purl.org/dc/terms/";
         publisher, modified, issued, created, title, description, identifier, license,
-        accessRights, format, language, spatial, subject, conformsTo, isPartOf, hasPart,
-        relation, source, accrualPeriodicity,
+        accessRights, format, language, subject, conformsTo, accrualPeriodicity,
     );
 }
 
 /// SKOS: <http://www.w3.org/2004/02/skos/core#>.
 pub mod skos {
     terms!("http://www.w3.org/2004/02/skos/core#";
-        Concept, ConceptScheme, Collection, prefLabel, altLabel, definition, inScheme, member,
+        Concept, Collection, prefLabel, altLabel, definition, member,
         related,
     );
 }
 
 /// FOAF: <http://xmlns.com/foaf/0.1/>.
 pub mod foaf {
-    terms!("http://xmlns.com/foaf/0.1/"; Agent, Organization, name, page, homepage);
+    terms!("http://xmlns.com/foaf/0.1/"; Agent, name, page);
 }
 
 /// vCard: <http://www.w3.org/2006/vcard/ns#>.
 pub mod vcard {
-    terms!("http://www.w3.org/2006/vcard/ns#"; Organization, hasEmail, hasTelephone, hasURL);
-}
-
-/// PROV-O: <http://www.w3.org/ns/prov#>.
-pub mod prov {
-    terms!("http://www.w3.org/ns/prov#"; wasAttributedTo, generatedAtTime, Activity);
+    terms!("http://www.w3.org/2006/vcard/ns#"; Organization);
 }
 
 /// Activity Streams 2.0: <https://www.w3.org/ns/activitystreams#>.
 pub mod activity {
     terms!("https://www.w3.org/ns/activitystreams#";
-        Create, Update, Delete, Remove, Tombstone, object, published, actor, formerType, deleted,
+        Tombstone, formerType, deleted,
     );
 }
 
@@ -73,14 +67,9 @@ pub mod modelldcatno {
     );
 }
 
-/// SHACL: <http://www.w3.org/ns/shacl#>.
-pub mod sh {
-    terms!("http://www.w3.org/ns/shacl#"; Violation, Warning, Info, ValidationReport);
-}
-
 /// OWL: <http://www.w3.org/2002/07/owl#>.
 pub mod owl {
-    terms!("http://www.w3.org/2002/07/owl#"; sameAs, Ontology);
+    terms!("http://www.w3.org/2002/07/owl#"; sameAs);
 }
 
 /// Our own terms, `ontologies/samapne.ttl`: <https://w3id.org/samapne/ns#>.
@@ -88,11 +77,6 @@ pub mod samapne {
     terms!("https://w3id.org/samapne/ns#";
         organisation, role, grant, passwordHash, municipalityNumber,
     );
-}
-
-/// Our opening-process terms, `ontologies/lifecycle.ttl`: <https://w3id.org/samapne/lifecycle#>.
-pub mod lifecycle {
-    terms!("https://w3id.org/samapne/lifecycle#";);
 }
 
 #[cfg(test)]
