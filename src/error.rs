@@ -1,8 +1,11 @@
 //! One error type for everything a request can fail with, mapped to HTTP in one place.
 //!
 //! Client errors are answered as RFC 9457 `application/problem+json` with `title` and `detail`
-//! and are not logged. Internal errors (storage, a panicked worker) answer a generic 500 and are
-//! logged with their detail, which is never sent.
+//! and are not logged. Internal errors (storage, a panicked worker) answer a generic 500; their
+//! detail (with its source chain) is never sent, but rides along in the response's extensions
+//! as [`InternalDetail`] for the error layer (`http::errors`), which logs it once with the
+//! request. A validation report rides along as [`PendingReport`], for the same layer to write
+//! in the RDF format the request accepts.
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -61,7 +64,6 @@ pub enum AppError {
     #[error("the description does not conform to the application profile")]
     Invalid {
         report: Vec<oxigraph::model::Triple>,
-        format: crate::conneg::Format,
     },
     /// 429: too many failed logins for this account; try again later.
     #[error("{0}")]
@@ -144,35 +146,65 @@ impl AppError {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Self::Internal(e.to_string())
     }
+
+    /// An internal error from `e` and every error it was caused by.
+    pub fn caused_by(e: &(dyn std::error::Error + 'static)) -> Self {
+        let mut detail = e.to_string();
+        let mut source = e.source();
+        while let Some(s) = source {
+            detail.push_str(": ");
+            detail.push_str(&s.to_string());
+            source = s.source();
+        }
+        Self::Internal(detail)
+    }
 }
 
 impl From<oxigraph::store::StorageError> for AppError {
     fn from(e: oxigraph::store::StorageError) -> Self {
-        Self::internal(e)
+        Self::caused_by(&e)
     }
 }
 
 impl From<tokio::task::JoinError> for AppError {
     fn from(e: tokio::task::JoinError) -> Self {
-        Self::internal(e)
+        Self::caused_by(&e)
     }
 }
+
+/// A validation report on its way out: the error layer writes it in the RDF format the
+/// request accepts (the response already holds it in Turtle).
+#[derive(Clone)]
+pub struct PendingReport(pub std::sync::Arc<Vec<oxigraph::model::Triple>>);
+
+/// An internal error's detail, for the error layer to log once (never sent).
+#[derive(Clone)]
+pub struct InternalDetail(pub std::sync::Arc<str>);
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if let Self::Invalid { report, format } = &self {
-            return report_response(report, *format);
+        if let Self::Invalid { report } = self {
+            let mut response = report_response(&report, crate::conneg::Format::Turtle);
+            response
+                .extensions_mut()
+                .insert(PendingReport(std::sync::Arc::new(report)));
+            return response;
         }
-        let detail = if let Self::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
-            "The server failed to answer; the error has been logged.".to_owned()
-        } else {
-            self.to_string()
-        };
-        let mut response = problem(status, self.slug(), &detail);
+        if let Self::Internal(detail) = &self {
+            let mut response = problem(
+                status,
+                self.slug(),
+                "The server failed to answer; the error has been logged.",
+            );
+            response
+                .extensions_mut()
+                .insert(InternalDetail(detail.as_str().into()));
+            return response;
+        }
+        let mut response = problem(status, self.slug(), &self.to_string());
         let headers = response.headers_mut();
         if let Self::Unauthorized(_) = &self {
             headers.insert(
@@ -227,7 +259,10 @@ impl From<crate::conneg::NotAcceptable> for AppError {
 }
 
 /// A validation report as a 422 in `format` (an RDF format).
-fn report_response(report: &[oxigraph::model::Triple], format: crate::conneg::Format) -> Response {
+pub fn report_response(
+    report: &[oxigraph::model::Triple],
+    format: crate::conneg::Format,
+) -> Response {
     let rdf = format
         .rdf_format()
         .unwrap_or(oxigraph::io::RdfFormat::Turtle);
@@ -256,12 +291,8 @@ impl From<crate::domain::Error> for AppError {
             W::NotFound(m) => Self::NotFound(m),
             W::Conflict(m) => Self::Conflict(m),
             W::Unprocessable(m) => Self::Unprocessable(m),
-            // The format is chosen by the handler, which knows the request's Accept.
-            W::Invalid { report } => Self::Invalid {
-                report,
-                format: crate::conneg::Format::Turtle,
-            },
-            W::Storage(e) => Self::internal(e),
+            W::Invalid { report } => Self::Invalid { report },
+            W::Storage(e) => Self::caused_by(&e),
             W::Validation(m) => Self::Internal(m),
         }
     }

@@ -1,32 +1,34 @@
 //! SamÅpne: a linked-data catalogue server for Norwegian municipalities.
 //!
-//! # Layout
+//! # The path of a request
 //!
-//! Modules in the order a request meets them:
-//! - [`http`]: the router (every route in one list) and handlers, thin; `http::response` holds
-//!   what handlers share around a response (page language, the page cache, gzip, ETags).
-//! - [`conneg`]: content negotiation; the only place that knows media types.
-//! - [`domain`]: the rules for changing records (write API: roles, organisations, SHACL,
-//!   catalogue links, change records) and the opening process (lifecycle, inventory, needs,
-//!   overviews), independent of HTTP.
-//! - [`harvest`]: the harvest documents (one per organisation and kind), deterministic, and
-//!   the cache of them as last built.
-//! - [`vocab`]: IRI constants per namespace; [`rdf`]: serializers with our prefixes (low).
-//! - [`search`]: the full-text index of public datasets (stemming, BM25, facets), kept fresh.
-//! - [`sparql`]: the public SPARQL endpoint's rules: inspect, run with limits, serialize.
-//! - [`queries`]: the SPARQL text of every query we run, from `queries/*.rq`.
-//! - [`records`]: which record (and so which named graph) each triple belongs to.
-//! - [`validate`] / [`shacl`]: our shapes and the SHACL Core engine that checks every write.
-//! - [`store`]: the two Oxigraph stores (public, internal), atomic writes across them (journal)
-//!   and the change log behind the event streams (`store::events`).
-//! - [`views`]: serializers (RDF with fixed prefixes) and page templates.
-//! - [`error`]: one error type, mapped to HTTP (problem+json) in one place.
+//! route ([`http::router`], one line per action) → extractors ([`http::extract`]: the bearer
+//! `Caller`, the `Negotiated` representation) → [`domain`] (rules, with their inputs in
+//! [`domain::input`]) or the public read layer [`catalog`] (which can only reach the public
+//! store) → [`store`] → a view model in [`views`] or RDF from [`rdf`] → the error layer in
+//! [`http`] (internal errors logged once; SHACL reports in the format asked for; problem+json
+//! for the rest, see [`error`]).
 //!
-//! Around them: [`auth`] (bearer tokens and accounts → who is calling), [`session`] (web
-//! sessions, CSRF), [`demo`] (the demo's people and datasets in every state), [`cli`] (the command line), [`http::state`]
-//! (shared state and settings), [`server`] (socket and shutdown), [`import`] / [`export`] (bulk RDF in and out; [`legacy`] rewrites what real files need), [`content`] (loads the
-//! embedded reference data and demo), [`reference`] (the reference data itself), [`metrics`] (Prometheus counters).
+//! # Layers
+//!
+//! Lowest first; a module imports only from its own layer or lower ones:
+//! 1. Vocabulary and formats: [`vocab`] (IRI constants), [`reference`] (ontologies and code
+//!    lists), [`queries`], [`rdf`], [`conneg`], [`shacl`] (the SHACL Core engine, which
+//!    imports nothing of the server), [`legacy`], [`metrics`], [`throttle`].
+//! 2. Records and store: [`records`] (which graph a triple belongs to), [`store`] (the two
+//!    Oxigraph stores, atomic writes, journal, the event log `store::events`).
+//! 3. Reading and checking: [`catalog`] (every public read), [`validate`] (our shapes, the
+//!    per-record verdict), [`export`], [`auth`] (tokens and accounts → who is calling).
+//! 4. Built on them: [`search`] (full-text index), [`harvest`] (harvest documents and their
+//!    cache), [`import`] (bulk RDF in), [`domain`] (the rules for changing records and the
+//!    opening process; its own error type).
+//! 5. Presentation: [`views`] (templates, texts, page view models), [`session`], [`error`].
+//! 6. Endpoints: [`sparql`] (bounds, worker processes), [`http`] (router, extractors,
+//!    handlers, shared state in [`http::state`]).
+//! 7. Commands: [`server`], [`cli`], [`run`], [`content`] (loads the reference data and the
+//!    demo), [`demo`].
 pub mod auth;
+pub mod catalog;
 pub mod cli;
 pub mod conneg;
 pub mod content;

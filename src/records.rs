@@ -11,7 +11,7 @@
 //!    node), which callers place in a graph of their choice.
 //!
 //! Incoming graph names are ignored: import of our own export gives back the same layout.
-use crate::vocab::dcat;
+use crate::vocab::{dcat, foaf, modelldcatno, org, owl, skos};
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple, vocab::rdf};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -51,13 +51,13 @@ impl Kind {
 
     /// The class the record must have (its `rdf:type`).
     pub fn class(self) -> NamedNodeRef<'static> {
-        NamedNodeRef::new_unchecked(match self {
-            Self::Dataset => "http://www.w3.org/ns/dcat#Dataset",
-            Self::DataService => "http://www.w3.org/ns/dcat#DataService",
-            Self::Concept => "http://www.w3.org/2004/02/skos/core#Concept",
-            Self::Model => "https://data.norge.no/vocabulary/modelldcatno#InformationModel",
-            Self::Coordination => "http://www.w3.org/ns/dcat#DatasetSeries",
-        })
+        match self {
+            Self::Dataset => dcat::Dataset,
+            Self::DataService => dcat::DataService,
+            Self::Concept => skos::Concept,
+            Self::Model => modelldcatno::InformationModel,
+            Self::Coordination => dcat::DatasetSeries,
+        }
     }
 
     /// The class as a reader knows it, for messages.
@@ -100,19 +100,19 @@ impl Kind {
 }
 
 /// Classes whose instances get their own graph.
-pub const RECORD_CLASSES: &[&str] = &[
-    "http://www.w3.org/ns/dcat#Catalog",
-    "http://www.w3.org/ns/dcat#Dataset",
-    "http://www.w3.org/ns/dcat#DataService",
-    "http://www.w3.org/ns/dcat#DatasetSeries",
-    "http://www.w3.org/2004/02/skos/core#Concept",
-    "http://www.w3.org/2004/02/skos/core#ConceptScheme",
-    "http://www.w3.org/2004/02/skos/core#Collection",
-    "https://data.norge.no/vocabulary/modelldcatno#InformationModel",
-    "http://xmlns.com/foaf/0.1/Agent",
-    "http://xmlns.com/foaf/0.1/Organization",
-    "http://www.w3.org/ns/org#Organization",
-    "http://www.w3.org/2002/07/owl#Ontology",
+pub const RECORD_CLASSES: &[NamedNodeRef<'static>] = &[
+    dcat::Catalog,
+    dcat::Dataset,
+    dcat::DataService,
+    dcat::DatasetSeries,
+    skos::Concept,
+    skos::ConceptScheme,
+    skos::Collection,
+    modelldcatno::InformationModel,
+    foaf::Agent,
+    foaf::Organization,
+    org::Organization,
+    owl::Ontology,
 ];
 
 /// Triples split into record graphs, plus blank-node triples nobody owns.
@@ -132,7 +132,7 @@ pub fn partition(triples: Vec<Triple>) -> Partition {
             if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) =
                 (&t.subject, &t.object)
             {
-                if RECORD_CLASSES.contains(&class.as_str()) {
+                if RECORD_CLASSES.contains(&class.as_ref()) {
                     records.push(s.clone());
                 }
             }
@@ -205,7 +205,7 @@ pub fn is_record(iri: &NamedNode, triples: &[Triple]) -> bool {
     triples.iter().any(|t| {
         t.predicate == rdf::TYPE
             && t.subject.as_ref() == iri.as_ref().into()
-            && matches!(&t.object, Term::NamedNode(c) if RECORD_CLASSES.contains(&c.as_str()))
+            && matches!(&t.object, Term::NamedNode(c) if RECORD_CLASSES.contains(&c.as_ref()))
     })
 }
 

@@ -31,33 +31,58 @@ pub mod dcat {
 pub mod dct {
     terms!("http://purl.org/dc/terms/";
         publisher, modified, issued, created, title, description, identifier, license,
-        accessRights, format, language, subject, conformsTo, accrualPeriodicity,
+        accessRights, format, language, subject, conformsTo, accrualPeriodicity, hasPart,
     );
 }
 
 /// SKOS: <http://www.w3.org/2004/02/skos/core#>.
 pub mod skos {
     terms!("http://www.w3.org/2004/02/skos/core#";
-        Concept, Collection, prefLabel, altLabel, definition, member,
+        Concept, ConceptScheme, Collection, prefLabel, altLabel, definition, member,
         related,
     );
 }
 
 /// FOAF: <http://xmlns.com/foaf/0.1/>.
 pub mod foaf {
-    terms!("http://xmlns.com/foaf/0.1/"; Agent, name, page);
+    terms!("http://xmlns.com/foaf/0.1/"; Agent, Organization, name, page);
 }
 
 /// vCard: <http://www.w3.org/2006/vcard/ns#>.
 pub mod vcard {
-    terms!("http://www.w3.org/2006/vcard/ns#"; Organization);
+    terms!("http://www.w3.org/2006/vcard/ns#"; Organization, hasOrganizationName);
 }
 
 /// Activity Streams 2.0: <https://www.w3.org/ns/activitystreams#>.
 pub mod activity {
     terms!("https://www.w3.org/ns/activitystreams#";
-        Tombstone, formerType, deleted,
+        Tombstone, formerType, deleted, Create, Update, Delete, object, published,
     );
+}
+
+pub mod prov {
+    terms!("http://www.w3.org/ns/prov#";
+        Activity, used, wasAssociatedWith, endedAtTime,
+    );
+}
+
+/// TREE and LDES, for the event streams.
+pub mod tree {
+    terms!("https://w3id.org/tree#";
+        Node, view, relation, path, value, node, member,
+        GreaterThanOrEqualToRelation, LessThanRelation,
+    );
+}
+
+pub mod ldes {
+    terms!("https://w3id.org/ldes#";
+        EventStream, timestampPath, versionOfPath, retentionPolicy, DurationAgoPolicy,
+    );
+}
+
+/// The lifecycle states of the opening process, one IRI per state (`ontologies/`).
+pub mod lifecycle {
+    terms!("https://w3id.org/samapne/lifecycle#";);
 }
 
 /// ModellDCAT-AP-NO: <https://data.norge.no/vocabulary/modelldcatno#>.
@@ -69,13 +94,29 @@ pub mod modelldcatno {
 
 /// OWL: <http://www.w3.org/2002/07/owl#>.
 pub mod owl {
-    terms!("http://www.w3.org/2002/07/owl#"; sameAs);
+    terms!("http://www.w3.org/2002/07/owl#"; Ontology, sameAs);
+}
+
+/// The W3C Organization Ontology.
+pub mod org {
+    terms!("http://www.w3.org/ns/org#"; Organization);
 }
 
 /// Our own terms, `ontologies/samapne.ttl`: <https://w3id.org/samapne/ns#>.
 pub mod samapne {
     terms!("https://w3id.org/samapne/ns#";
         organisation, role, grant, passwordHash, municipalityNumber,
+        // The opening process (internal).
+        OpeningProcess, lifecycleState, justification, legalNote, proposedPriority, priority,
+        approved, approvalNote, businessModel, accessMethod, dataSource,
+        ProcessStep, step, fromState, toState,
+        // Data sources, needs and interest (internal).
+        DataSource, sourceId, extractionMethod, vendor,
+        DataNeed, needKind, concerns, contact, Interest,
+        // Change records, the open overview, the journal and the event log.
+        RecordChange, changedRecord, changeKind, previousDescription,
+        OpenOverview, interestCount, needCount,
+        journalEntry, journalEvent, streamKind,
     );
 }
 

@@ -1,11 +1,11 @@
 //! The inventory's data sources (datakilder): the registers and vendor systems a
 //! municipality's datasets are drawn from, and how data gets out of them. Internal only.
 use super::Error;
-use super::process::NS;
 use crate::auth::{Principal, now_utc};
 use crate::store::{GraphWrite, Store};
+use crate::vocab::{dct, samapne};
 use oxigraph::model::vocab::{rdf, xsd};
-use oxigraph::model::{Literal, NamedNode, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Triple};
 use oxigraph::store::StorageError;
 use std::collections::BTreeSet;
 
@@ -23,10 +23,6 @@ pub struct DataSource {
     pub extraction: String,
     #[serde(default)]
     pub description: Option<String>,
-}
-
-fn ns(local: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{NS}{local}"))
 }
 
 fn graph(org: &str, id: &str) -> NamedNode {
@@ -56,30 +52,31 @@ pub fn put(store: &Store, who: &Principal, org: &str, src: DataSource) -> Result
         )));
     }
     let g = graph(org, &src.id);
-    let text = |p: &str, v: &str| Triple::new(g.clone(), ns(p), Literal::new_simple_literal(v));
+    let text =
+        |p: NamedNodeRef<'_>, v: &str| Triple::new(g.clone(), p, Literal::new_simple_literal(v));
     let mut triples = vec![
-        Triple::new(g.clone(), rdf::TYPE, ns("DataSource")),
-        text("organisation", org),
-        text("sourceId", &src.id),
+        Triple::new(g.clone(), rdf::TYPE, samapne::DataSource),
+        text(samapne::organisation, org),
+        text(samapne::sourceId, &src.id),
         Triple::new(
             g.clone(),
-            NamedNode::new_unchecked("http://purl.org/dc/terms/title"),
+            dct::title,
             Literal::new_simple_literal(src.title.trim()),
         ),
-        text("extractionMethod", &src.extraction),
+        text(samapne::extractionMethod, &src.extraction),
         Triple::new(
             g.clone(),
-            NamedNode::new_unchecked("http://purl.org/dc/terms/modified"),
+            dct::modified,
             Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
         ),
     ];
     if let Some(v) = src.vendor.as_deref().filter(|v| !v.trim().is_empty()) {
-        triples.push(text("vendor", v.trim()));
+        triples.push(text(samapne::vendor, v.trim()));
     }
     if let Some(d) = src.description.as_deref().filter(|v| !v.trim().is_empty()) {
         triples.push(Triple::new(
             g.clone(),
-            NamedNode::new_unchecked("http://purl.org/dc/terms/description"),
+            dct::description,
             Literal::new_simple_literal(d.trim()),
         ));
     }
@@ -101,12 +98,12 @@ pub fn list(store: &Store, org: &str) -> Result<Vec<DataSource>, StorageError> {
             description: None,
         };
         for (property, v) in values {
-            match property.as_str() {
-                "sourceId" => src.id = v,
-                "title" => src.title = v,
-                "vendor" => src.vendor = Some(v),
-                "extractionMethod" => src.extraction = v,
-                "description" => src.description = Some(v),
+            match property.as_ref() {
+                samapne::sourceId => src.id = v,
+                dct::title => src.title = v,
+                samapne::vendor => src.vendor = Some(v),
+                samapne::extractionMethod => src.extraction = v,
+                dct::description => src.description = Some(v),
                 _ => {}
             }
         }

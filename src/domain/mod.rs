@@ -1,5 +1,6 @@
 //! The domain: what records are and the rules for changing them, independent of HTTP.
 pub mod common;
+pub mod input;
 pub mod inventory;
 pub mod needs;
 pub mod overview;
@@ -12,22 +13,21 @@ use oxigraph::model::NamedNode;
 pub use crate::records::Kind;
 pub use common::{Error, orgnr_of, record_iri, require_role, tombstone_of};
 
-/// An internal record read back: its graph and its (property's local name, value) pairs.
-pub(crate) type InternalRecord = (NamedNode, Vec<(String, String)>);
+/// An internal record read back: its graph and its (property, value) pairs.
+pub(crate) type InternalRecord = (NamedNode, Vec<(NamedNode, String)>);
 
 /// The small internal records of organisation `org` whose graph names start with `prefix`
-/// (data sources, needs): each graph's name and its (property's local name, value) pairs.
+/// (data sources, needs): each graph's name and its (property, value) pairs.
 pub(crate) fn internal_records(
     store: &crate::store::Store,
     prefix: &str,
     org: &str,
 ) -> Result<Vec<InternalRecord>, oxigraph::store::StorageError> {
     use oxigraph::model::{GraphName, Literal, Term};
-    let organisation = NamedNode::new_unchecked(format!("{}organisation", process::NS));
     let mut out = Vec::new();
     for q in store.internal.quads_for_pattern(
         None,
-        Some(organisation.as_ref()),
+        Some(crate::vocab::samapne::organisation),
         Some(Literal::new_simple_literal(org).as_ref().into()),
         None,
     ) {
@@ -48,13 +48,7 @@ pub(crate) fn internal_records(
                 Term::NamedNode(n) => n.into_string(),
                 _ => continue,
             };
-            let local = t
-                .predicate
-                .as_str()
-                .rsplit(['#', '/'])
-                .next()
-                .unwrap_or_default();
-            values.push((local.to_owned(), value));
+            values.push((t.predicate, value));
         }
         out.push((g, values));
     }

@@ -2,9 +2,9 @@
 //! ask for and how many ask is public; who asked (the contact) is personal data and stays
 //! internal to the organisation concerned (GDPR).
 use super::Error;
-use super::process::NS;
 use crate::auth::now_utc;
 use crate::store::{GraphWrite, Store};
+use crate::vocab::{dct, samapne};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Triple};
 use oxigraph::store::StorageError;
@@ -14,7 +14,6 @@ use rand::RngCore;
 pub const NEED_KINDS: &[&str] = &["new-dataset", "change", "coordination"];
 const NEED_PREFIX: &str = "urn:samapne:need:";
 const INTEREST_PREFIX: &str = "urn:samapne:interest:";
-const DCT: &str = "http://purl.org/dc/terms/";
 
 /// A need as sent (`POST /api/data-needs`, the public form).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -40,10 +39,6 @@ pub struct Need {
     pub organisation: Option<String>,
     pub created: String,
     pub contact: Option<String>,
-}
-
-fn ns(local: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{NS}{local}"))
 }
 
 fn new_graph(prefix: &str) -> NamedNode {
@@ -114,37 +109,41 @@ pub fn register(store: &Store, base_url: &str, input: NeedInput) -> Result<Strin
     }
     let g = new_graph(NEED_PREFIX);
     let mut triples = vec![
-        Triple::new(g.clone(), rdf::TYPE, ns("DataNeed")),
-        Triple::new(g.clone(), ns("needKind"), Literal::new_simple_literal(kind)),
+        Triple::new(g.clone(), rdf::TYPE, samapne::DataNeed),
         Triple::new(
             g.clone(),
-            NamedNode::new_unchecked(format!("{DCT}description")),
+            samapne::needKind,
+            Literal::new_simple_literal(kind),
+        ),
+        Triple::new(
+            g.clone(),
+            dct::description,
             Literal::new_simple_literal(description),
         ),
         Triple::new(
             g.clone(),
-            NamedNode::new_unchecked(format!("{DCT}created")),
+            dct::created,
             Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
         ),
     ];
     if let Some(d) = dataset {
         triples.push(Triple::new(
             g.clone(),
-            ns("concerns"),
+            samapne::concerns,
             NamedNode::new_unchecked(d),
         ));
     }
     if let Some(o) = &org {
         triples.push(Triple::new(
             g.clone(),
-            ns("organisation"),
+            samapne::organisation,
             Literal::new_simple_literal(o),
         ));
     }
     if let Some(c) = contact {
         triples.push(Triple::new(
             g.clone(),
-            ns("contact"),
+            samapne::contact,
             Literal::new_simple_literal(c),
         ));
     }
@@ -166,23 +165,23 @@ pub fn interest(
     let contact = check_contact(&contact)?;
     let g = new_graph(INTEREST_PREFIX);
     let mut triples = vec![
-        Triple::new(g.clone(), rdf::TYPE, ns("Interest")),
-        Triple::new(g.clone(), ns("concerns"), dataset.clone()),
+        Triple::new(g.clone(), rdf::TYPE, samapne::Interest),
+        Triple::new(g.clone(), samapne::concerns, dataset.clone()),
         Triple::new(
             g.clone(),
-            ns("organisation"),
+            samapne::organisation,
             Literal::new_simple_literal(org),
         ),
         Triple::new(
             g.clone(),
-            NamedNode::new_unchecked(format!("{DCT}created")),
+            dct::created,
             Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
         ),
     ];
     if let Some(c) = contact {
         triples.push(Triple::new(
             g.clone(),
-            ns("contact"),
+            samapne::contact,
             Literal::new_simple_literal(c),
         ));
     }
@@ -195,7 +194,7 @@ pub fn counts(store: &Store, dataset: &NamedNode) -> Result<(usize, usize), Stor
     let (mut interest, mut needs) = (0, 0);
     for q in store.internal.quads_for_pattern(
         None,
-        Some(ns("concerns").as_ref()),
+        Some(samapne::concerns),
         Some(dataset.as_ref().into()),
         None,
     ) {
@@ -224,12 +223,12 @@ pub fn of_org(store: &Store, org: &str) -> Result<Vec<Need>, StorageError> {
             contact: None,
         };
         for (property, value) in values {
-            match property.as_str() {
-                "needKind" => need.kind = value,
-                "description" => need.description = value,
-                "concerns" => need.dataset = Some(value),
-                "created" => need.created = value,
-                "contact" => need.contact = Some(value),
+            match property.as_ref() {
+                samapne::needKind => need.kind = value,
+                dct::description => need.description = value,
+                samapne::concerns => need.dataset = Some(value),
+                dct::created => need.created = value,
+                samapne::contact => need.contact = Some(value),
                 _ => {}
             }
         }

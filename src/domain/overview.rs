@@ -4,16 +4,13 @@
 //! One [`Entry`] per dataset the organisation has registered, published or not. The open
 //! overview shows only [`Entry::public_view`]: title, state, traffic light, priority and demand;
 //! the internal overview also shows the data sources and the preparation.
-use super::process::{self, Light, NS, State, process_graph};
+use super::process::{self, Light, State, process_graph};
 use crate::store::Store;
-use crate::vocab::{dcat, dct};
+use crate::vocab::{dcat, dct, samapne};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, Term, Triple};
 use oxigraph::store::StorageError;
 use std::collections::BTreeSet;
-
-const DCT: &str = "http://purl.org/dc/terms/";
-const DCAT: &str = "http://www.w3.org/ns/dcat#";
 
 /// One dataset in an overview.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -116,7 +113,7 @@ fn collect(
     let org_literal = Literal::new_simple_literal(org);
     for q in store.internal.quads_for_pattern(
         None,
-        Some(NamedNode::new_unchecked(format!("{NS}organisation")).as_ref()),
+        Some(samapne::organisation),
         Some(org_literal.as_ref().into()),
         None,
     ) {
@@ -173,11 +170,9 @@ pub fn entry(
     };
     let (interest, needs) = super::needs::counts(store, iri)?;
     let p = &status.process;
-    let title_predicate = NamedNode::new_unchecked(format!("{DCT}title"));
-    let series_predicate = NamedNode::new_unchecked(format!("{DCAT}inSeries"));
-    let titles = process::objects(holder, iri, title_predicate.as_ref())?;
+    let titles = process::objects(holder, iri, dct::title)?;
     let mut coordination = None;
-    for series in process::objects(holder, iri, series_predicate.as_ref())? {
+    for series in process::objects(holder, iri, dcat::inSeries)? {
         if let Term::NamedNode(series) = series
             && store.public.contains_named_graph(series.as_ref())?
         {
@@ -274,9 +269,8 @@ pub fn backlog(entries: &[Entry]) -> Vec<Entry> {
 /// only. Entries are not typed `dcat:Dataset`, so no harvester takes them for published ones.
 pub fn open_triples(base_url: &str, org: &str, entries: &[Entry]) -> Vec<Triple> {
     let overview = NamedNode::new_unchecked(format!("{base_url}/catalogs/{org}/overview"));
-    let term = |base: &str, local: &str| NamedNode::new_unchecked(format!("{base}{local}"));
     let mut t = vec![
-        Triple::new(overview.clone(), rdf::TYPE, term(NS, "OpenOverview")),
+        Triple::new(overview.clone(), rdf::TYPE, samapne::OpenOverview),
         Triple::new(
             overview.clone(),
             dct::publisher,
@@ -284,53 +278,45 @@ pub fn open_triples(base_url: &str, org: &str, entries: &[Entry]) -> Vec<Triple>
         ),
         Triple::new(
             overview.clone(),
-            term(DCT, "title"),
+            dct::title,
             Literal::new_language_tagged_literal_unchecked("Åpen oversikt over datasett", "nb"),
         ),
     ];
     for e in entries.iter().map(Entry::public_view) {
         let d = NamedNode::new_unchecked(&e.iri);
-        t.push(Triple::new(
-            overview.clone(),
-            term(DCT, "hasPart"),
-            d.clone(),
-        ));
+        t.push(Triple::new(overview.clone(), dct::hasPart, d.clone()));
         t.push(Triple::new(
             d.clone(),
-            term(DCT, "title"),
+            dct::title,
             Literal::new_simple_literal(&e.title),
         ));
         if let Some(s) = State::parse(e.state) {
-            t.push(Triple::new(d.clone(), term(NS, "lifecycleState"), s.iri()));
+            t.push(Triple::new(d.clone(), samapne::lifecycleState, s.iri()));
         }
         if let Some(l) = e.light.and_then(Light::parse) {
-            t.push(Triple::new(
-                d.clone(),
-                term(DCT, "accessRights"),
-                l.access_right(),
-            ));
+            t.push(Triple::new(d.clone(), dct::accessRights, l.access_right()));
         }
         if let Some(p) = e.priority {
             t.push(Triple::new(
                 d.clone(),
-                term(NS, "priority"),
+                samapne::priority,
                 Literal::from(i64::from(p)),
             ));
         }
         t.push(Triple::new(
             d.clone(),
-            term(NS, "interestCount"),
+            samapne::interestCount,
             Literal::from(e.interest as i64),
         ));
         t.push(Triple::new(
             d.clone(),
-            term(NS, "needCount"),
+            samapne::needCount,
             Literal::from(e.needs as i64),
         ));
         if let Some(c) = &e.coordination {
             t.push(Triple::new(
                 d.clone(),
-                term(DCAT, "inSeries"),
+                dcat::inSeries,
                 NamedNode::new_unchecked(c),
             ));
         }

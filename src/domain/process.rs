@@ -10,21 +10,13 @@
 use super::common::orgnr_of;
 use crate::records::Kind;
 use crate::store::{GraphWrite, Store, graph_triples};
-use crate::vocab::dct;
+use crate::vocab::{dct, lifecycle, prov, samapne};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::store::StorageError;
 
-pub const NS: &str = "https://w3id.org/samapne/ns#";
-const LC: &str = "https://w3id.org/samapne/lifecycle#";
-pub(super) const PROV: &str = "http://www.w3.org/ns/prov#";
-pub(super) const DCAT: &str = "http://www.w3.org/ns/dcat#";
-pub(super) const DCT: &str = "http://purl.org/dc/terms/";
+/// The EU access-right table (`vocab/access-right.nt`).
 const ACCESS_RIGHT: &str = "http://publications.europa.eu/resource/authority/access-right/";
-
-pub(super) fn ns(local: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{NS}{local}"))
-}
 
 /// Where a dataset is in the opening process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -70,7 +62,7 @@ impl State {
 
     /// The state's concept in `ontologies/lifecycle.ttl`.
     pub fn iri(self) -> NamedNode {
-        NamedNode::new_unchecked(format!("{LC}{}", self.name()))
+        NamedNode::new_unchecked(format!("{}{}", lifecycle::NS, self.name()))
     }
 }
 
@@ -164,50 +156,46 @@ impl Process {
 
     pub(super) fn triples(&self, dataset: &NamedNode) -> Vec<Triple> {
         let s = dataset.clone();
-        let text = |p: &str, v: &Option<String>| {
+        let text = |p: NamedNodeRef<'_>, v: &Option<String>| {
             v.as_ref()
-                .map(|v| Triple::new(s.clone(), ns(p), Literal::new_simple_literal(v)))
+                .map(|v| Triple::new(s.clone(), p, Literal::new_simple_literal(v)))
         };
-        let int = |p: &str, v: Option<u8>| {
-            v.map(|v| Triple::new(s.clone(), ns(p), Literal::from(i64::from(v))))
+        let int = |p: NamedNodeRef<'_>, v: Option<u8>| {
+            v.map(|v| Triple::new(s.clone(), p, Literal::from(i64::from(v))))
         };
         let mut t = vec![
-            Triple::new(s.clone(), rdf::TYPE, ns("OpeningProcess")),
-            Triple::new(s.clone(), ns("lifecycleState"), self.state.iri()),
+            Triple::new(s.clone(), rdf::TYPE, samapne::OpeningProcess),
+            Triple::new(s.clone(), samapne::lifecycleState, self.state.iri()),
             Triple::new(
                 s.clone(),
-                ns("organisation"),
+                samapne::organisation,
                 Literal::new_simple_literal(&self.org),
             ),
         ];
         if let Some(l) = self.light {
-            t.push(Triple::new(
-                s.clone(),
-                NamedNode::new_unchecked(format!("{DCT}accessRights")),
-                l.access_right(),
-            ));
+            t.push(Triple::new(s.clone(), dct::accessRights, l.access_right()));
         }
-        t.extend(text("justification", &self.justification));
-        t.extend(text("legalNote", &self.legal_note));
-        t.extend(int("proposedPriority", self.proposed_priority));
-        t.extend(int("priority", self.priority));
+        t.extend(text(samapne::justification, &self.justification));
+        t.extend(text(samapne::legalNote, &self.legal_note));
+        t.extend(int(samapne::proposedPriority, self.proposed_priority));
+        t.extend(int(samapne::priority, self.priority));
         if let Some(a) = self.approved {
-            t.push(Triple::new(s.clone(), ns("approved"), Literal::from(a)));
+            t.push(Triple::new(s.clone(), samapne::approved, Literal::from(a)));
         }
-        t.extend(text("approvalNote", &self.approval_note));
+        t.extend(text(samapne::approvalNote, &self.approval_note));
         if let Some(l) = &self.licence {
             t.push(Triple::new(
                 s.clone(),
-                NamedNode::new_unchecked(format!("{DCT}license")),
+                dct::license,
                 NamedNode::new_unchecked(l),
             ));
         }
-        t.extend(text("businessModel", &self.business_model));
-        t.extend(text("accessMethod", &self.access_method));
+        t.extend(text(samapne::businessModel, &self.business_model));
+        t.extend(text(samapne::accessMethod, &self.access_method));
         for src in &self.sources {
             t.push(Triple::new(
                 s.clone(),
-                ns("dataSource"),
+                samapne::dataSource,
                 Literal::new_simple_literal(src),
             ));
         }
@@ -223,24 +211,22 @@ impl Process {
                 Term::NamedNode(n) => n.as_str().to_owned(),
                 _ => continue,
             };
-            let pred = t.predicate.as_str();
-            let local = pred.strip_prefix(NS).unwrap_or(pred);
-            match local {
-                "lifecycleState" => state = State::parse(value.trim_start_matches(LC)),
-                "organisation" => p.org = value,
-                "http://purl.org/dc/terms/accessRights" => {
-                    p.light = Light::from_access_right(&value)
+            match t.predicate.as_ref() {
+                samapne::lifecycleState => {
+                    state = State::parse(value.trim_start_matches(lifecycle::NS))
                 }
-                "justification" => p.justification = Some(value),
-                "legalNote" => p.legal_note = Some(value),
-                "proposedPriority" => p.proposed_priority = value.parse().ok(),
-                "priority" => p.priority = value.parse().ok(),
-                "approved" => p.approved = Some(value == "true"),
-                "approvalNote" => p.approval_note = Some(value),
-                "http://purl.org/dc/terms/license" => p.licence = Some(value),
-                "businessModel" => p.business_model = Some(value),
-                "accessMethod" => p.access_method = Some(value),
-                "dataSource" => p.sources.push(value),
+                samapne::organisation => p.org = value,
+                dct::accessRights => p.light = Light::from_access_right(&value),
+                samapne::justification => p.justification = Some(value),
+                samapne::legalNote => p.legal_note = Some(value),
+                samapne::proposedPriority => p.proposed_priority = value.parse().ok(),
+                samapne::priority => p.priority = value.parse().ok(),
+                samapne::approved => p.approved = Some(value == "true"),
+                samapne::approvalNote => p.approval_note = Some(value),
+                dct::license => p.licence = Some(value),
+                samapne::businessModel => p.business_model = Some(value),
+                samapne::accessMethod => p.access_method = Some(value),
+                samapne::dataSource => p.sources.push(value),
                 _ => {}
             }
         }
@@ -288,10 +274,9 @@ fn orgnr_of_publisher(
     if let Some(o) = orgnr_of(base_url, publisher) {
         return Ok(Some(o.to_owned()));
     }
-    let identifier = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/identifier");
     for q in store.public.quads_for_pattern(
         Some(publisher.as_ref().into()),
-        Some(identifier),
+        Some(dct::identifier),
         None,
         None,
     ) {
@@ -353,11 +338,12 @@ pub fn status(
         State::Registered
     };
     let mut process = Process::new(state, &org);
-    let access = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/accessRights");
-    process.light = objects(holder, iri, access)?.iter().find_map(|t| match t {
-        Term::NamedNode(n) => Light::from_access_right(n.as_str()),
-        _ => None,
-    });
+    process.light = objects(holder, iri, dct::accessRights)?
+        .iter()
+        .find_map(|t| match t {
+            Term::NamedNode(n) => Light::from_access_right(n.as_str()),
+            _ => None,
+        });
     Ok(Some(Status { process, public }))
 }
 
@@ -397,12 +383,11 @@ pub fn history(
     iri: &NamedNode,
 ) -> Result<Vec<(String, String, String, String)>, StorageError> {
     let mut rows = Vec::new();
-    for q in store.internal.quads_for_pattern(
-        None,
-        Some(NamedNode::new_unchecked(format!("{PROV}used")).as_ref()),
-        Some(iri.as_ref().into()),
-        None,
-    ) {
+    for q in
+        store
+            .internal
+            .quads_for_pattern(None, Some(prov::used), Some(iri.as_ref().into()), None)
+    {
         let q = q?;
         let oxigraph::model::GraphName::NamedNode(g) = &q.graph_name else {
             continue;
@@ -421,7 +406,7 @@ pub fn history(
         };
         rows.push((
             get("#step"),
-            get("#toState").trim_start_matches(LC).to_owned(),
+            get("#toState").trim_start_matches(lifecycle::NS).to_owned(),
             get("#wasAssociatedWith"),
             get("#endedAtTime"),
         ));

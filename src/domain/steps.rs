@@ -3,12 +3,12 @@
 //! write with its PROV-O activity.
 use super::Error;
 use super::common::{catalog_writes, tombstone, tombstone_graph};
-use super::process::{DCAT, DCT, Light, PROV, Process, State, Status, ns, process_graph, status};
+use super::process::{Light, Process, State, Status, process_graph, status};
 use crate::auth::{Principal, now_utc};
 use crate::records::Kind;
 use crate::records::Partition;
 use crate::store::{GraphWrite, Store, draft_report_graph, graph_triples};
-use crate::vocab::dct;
+use crate::vocab::{dcat, dct, prov, samapne};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use rand::RngCore;
@@ -322,9 +322,9 @@ fn publishable(
             "<{iri}> has no description to publish; PUT one first"
         )));
     }
-    let access = NamedNode::new_unchecked(format!("{DCT}accessRights"));
-    let license = NamedNode::new_unchecked(format!("{DCT}license"));
-    let distribution = NamedNode::new_unchecked(format!("{DCAT}distribution"));
+    let access = dct::accessRights;
+    let license = dct::license;
+    let distribution = dcat::distribution;
     let mut triples: Vec<Triple> = description
         .into_iter()
         .filter(|t| !(t.subject.as_ref() == iri.as_ref().into() && t.predicate == access))
@@ -383,20 +383,19 @@ fn activity(who: &Principal, iri: &NamedNode, step: &str, from: State, to: State
     rand::rng().fill_bytes(&mut id);
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
     let a = NamedNode::new_unchecked(format!("urn:samapne:activity:{hex}"));
-    let prov = |local: &str| NamedNode::new_unchecked(format!("{PROV}{local}"));
     GraphWrite::replace(
         a.clone(),
         [
-            Triple::new(a.clone(), rdf::TYPE, prov("Activity")),
-            Triple::new(a.clone(), rdf::TYPE, ns("ProcessStep")),
-            Triple::new(a.clone(), prov("used"), iri.clone()),
-            Triple::new(a.clone(), ns("step"), Literal::new_simple_literal(step)),
-            Triple::new(a.clone(), ns("fromState"), from.iri()),
-            Triple::new(a.clone(), ns("toState"), to.iri()),
-            Triple::new(a.clone(), prov("wasAssociatedWith"), who.agent.clone()),
+            Triple::new(a.clone(), rdf::TYPE, prov::Activity),
+            Triple::new(a.clone(), rdf::TYPE, samapne::ProcessStep),
+            Triple::new(a.clone(), prov::used, iri.clone()),
+            Triple::new(a.clone(), samapne::step, Literal::new_simple_literal(step)),
+            Triple::new(a.clone(), samapne::fromState, from.iri()),
+            Triple::new(a.clone(), samapne::toState, to.iri()),
+            Triple::new(a.clone(), prov::wasAssociatedWith, who.agent.clone()),
             Triple::new(
                 a.clone(),
-                prov("endedAtTime"),
+                prov::endedAtTime,
                 Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
             ),
         ],

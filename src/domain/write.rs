@@ -16,16 +16,13 @@ use crate::records::Kind;
 use crate::records::{Partition, partition};
 use crate::store::{GraphWrite, Store, draft_report_graph};
 use crate::validate::{RecordVerdict, judge};
-use crate::vocab::dct;
+use crate::vocab::{dct, prov, samapne};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use oxigraph::store::StorageError;
 use rand::RngCore;
 use std::collections::BTreeMap;
-
-const SAMAPNE: &str = "https://w3id.org/samapne/ns#";
-const PROV: &str = "http://www.w3.org/ns/prov#";
 
 /// What a successful `PUT` did.
 #[derive(Debug)]
@@ -435,31 +432,26 @@ fn change_record(who: &Principal, iri: &NamedNode, action: &str, before: &Existi
     rand::rng().fill_bytes(&mut id);
     let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
     let change = NamedNode::new_unchecked(format!("urn:samapne:change:{hex}"));
-    let term = |base: &str, local: &str| NamedNode::new_unchecked(format!("{base}{local}"));
     let mut triples = vec![
-        Triple::new(change.clone(), rdf::TYPE, term(PROV, "Activity")),
-        Triple::new(change.clone(), rdf::TYPE, term(SAMAPNE, "RecordChange")),
-        Triple::new(change.clone(), term(SAMAPNE, "changedRecord"), iri.clone()),
+        Triple::new(change.clone(), rdf::TYPE, prov::Activity),
+        Triple::new(change.clone(), rdf::TYPE, samapne::RecordChange),
+        Triple::new(change.clone(), samapne::changedRecord, iri.clone()),
         Triple::new(
             change.clone(),
-            term(SAMAPNE, "changeKind"),
+            samapne::changeKind,
             Literal::new_simple_literal(action),
         ),
+        Triple::new(change.clone(), prov::wasAssociatedWith, who.agent.clone()),
         Triple::new(
             change.clone(),
-            term(PROV, "wasAssociatedWith"),
-            who.agent.clone(),
-        ),
-        Triple::new(
-            change.clone(),
-            term(PROV, "endedAtTime"),
+            prov::endedAtTime,
             Literal::new_typed_literal(now_utc(), xsd::DATE_TIME),
         ),
     ];
     if let Some(previous) = before.previous() {
         triples.push(Triple::new(
             change.clone(),
-            term(SAMAPNE, "previousDescription"),
+            samapne::previousDescription,
             Literal::new_simple_literal(previous),
         ));
     }

@@ -17,20 +17,17 @@
 pub mod cache;
 mod heads;
 pub mod hydra;
-mod lookup;
 mod tidy;
 
+pub use crate::catalog::instant;
+use crate::catalog::{Public, skolemize};
 use heads::{concept_collection, made_catalog};
-pub use lookup::{find_org, instant};
-use lookup::{linked, modified_since, of_class, published_by};
-use tidy::{is_script_link, one_identifier, skolemize};
+use tidy::{is_script_link, one_identifier};
 
 use crate::vocab::{dcat, dct, modelldcatno, skos};
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 use oxigraph::store::StorageError;
 use std::collections::{BTreeSet, HashSet};
-
-use crate::store::Store;
 
 /// The organisation that publishes the national catalogue of coordinated datasets: the
 /// Norwegian Digitalisation Agency, which runs the coordinations (DOMAIN.md).
@@ -98,27 +95,27 @@ pub enum HarvestError {
 
 /// Builds `doc` for the items `sel` selects.
 pub fn build(
-    store: &Store,
+    public: Public<'_>,
     base_url: &str,
     doc: &Doc,
     sel: &Selection,
 ) -> Result<Built, HarvestError> {
-    let org = find_org(store, base_url, doc.orgnr())?.ok_or_else(|| {
+    let org = public.find_org(base_url, doc.orgnr())?.ok_or_else(|| {
         HarvestError::NotFound(format!("there is no organisation {}", doc.orgnr()))
     })?;
-    let org_graph = graph(store, &org)?;
+    let org_graph = public.graph(&org)?;
     let catalog = NamedNode::new_unchecked(format!("{base_url}{}", doc.path()));
-    let (head, link, items) = head_and_items(store, base_url, doc, &org, &org_graph, &catalog)?;
+    let (head, link, items) = head_and_items(public, base_url, doc, &org, &org_graph, &catalog)?;
 
     // Items with a public graph, in IRI order, filtered and paged before their graphs are
     // read (a page of a large catalogue reads only its own records).
     let mut selected = Vec::new();
     for item in items {
-        if !store.public.contains_named_graph(&item)? {
+        if !public.contains_graph(&item)? {
             continue;
         }
         if let Some(since) = &sel.modified_since {
-            if !modified_since(store, &item, since)? {
+            if !public.modified_since(&item, since)? {
                 continue;
             }
         }
@@ -143,7 +140,7 @@ pub fn build(
     out.extend(org_graph.iter().cloned());
     let mut publishers = BTreeSet::new();
     for item in selected {
-        let triples = graph(store, &item)?;
+        let triples = public.graph(&item)?;
         out.insert(Triple::new(catalog.clone(), link.clone(), item.clone()));
         for t in &triples {
             if t.subject.as_ref() == item.as_ref().into() && t.predicate == dct::publisher {
@@ -155,9 +152,9 @@ pub fn build(
         out.extend(one_identifier(&item, triples, doc));
     }
     for p in publishers.into_iter().filter(|p| *p != org) {
-        out.extend(graph(store, &p)?);
+        out.extend(public.graph(&p)?);
     }
-    let context = context(store, &out)?;
+    let context = context(public, &out)?;
     out.extend(context);
     // Our shapes refuse other schemes for these properties; a record stored before they did
     // must not hand Felles datakatalog a `javascript:` link either.
@@ -172,7 +169,7 @@ pub fn build(
 /// The document's own head (its catalogue or collection), the property that lists items, and
 /// the items it may list, in IRI order.
 fn head_and_items(
-    store: &Store,
+    public: Public<'_>,
     base_url: &str,
     doc: &Doc,
     org: &NamedNode,
@@ -182,7 +179,7 @@ fn head_and_items(
     let org_catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{}", doc.orgnr()));
     Ok(match doc {
         Doc::Datasets(_) => {
-            let stored = graph(store, &org_catalog)?;
+            let stored = public.graph(&org_catalog)?;
             if stored.is_empty() {
                 return Err(HarvestError::NotFound(format!(
                     "organisation {} has no dataset catalogue yet",
@@ -197,18 +194,18 @@ fn head_and_items(
             (head, dcat::dataset.into_owned(), items)
         }
         Doc::DataServices(_) => {
-            let stored = graph(store, &org_catalog)?;
+            let stored = public.graph(&org_catalog)?;
             let items = linked(&stored, &org_catalog, dcat::service);
             let head = made_catalog(catalog, org, org_graph, "Datatjenester", "Data services");
             (head, dcat::service.into_owned(), items)
         }
         Doc::Concepts(_) => {
-            let items = published_by(store, org, skos::Concept)?;
+            let items = public.published_by(org, skos::Concept)?;
             let head = concept_collection(catalog, org, org_graph);
             (head, skos::member.into_owned(), items)
         }
         Doc::Models(_) => {
-            let items = published_by(store, org, modelldcatno::InformationModel)?;
+            let items = public.published_by(org, modelldcatno::InformationModel)?;
             let head = made_catalog(
                 &catalog,
                 &org,
@@ -220,7 +217,8 @@ fn head_and_items(
         }
         Doc::Coordinations => {
             let prefix = format!("{base_url}/coordinations/");
-            let items = of_class(store, dcat::DatasetSeries)?
+            let items = public
+                .of_class(dcat::DatasetSeries)?
                 .into_iter()
                 .filter(|s| s.as_str().starts_with(&prefix))
                 .collect();
@@ -242,7 +240,7 @@ fn head_and_items(
 /// series needs its first dataset, which needs its distributions).
 /// Vocabulary terms are left to the vocabularies; records stay listed only by their own
 /// document, this is context.
-fn context(store: &Store, out: &HashSet<Triple>) -> Result<Vec<Triple>, StorageError> {
+fn context(public: Public<'_>, out: &HashSet<Triple>) -> Result<Vec<Triple>, StorageError> {
     let mut described: HashSet<NamedOrBlankNode> = out.iter().map(|t| t.subject.clone()).collect();
     let mut frontier: Vec<&Triple> = out.iter().collect();
     let mut extra: Vec<Triple> = Vec::new();
@@ -257,10 +255,7 @@ fn context(store: &Store, out: &HashSet<Triple>) -> Result<Vec<Triple>, StorageE
         let start = extra.len();
         for n in linked {
             described.insert(n.clone().into());
-            for q in store
-                .public
-                .quads_for_pattern(Some(n.as_ref().into()), None, None, None)
-            {
+            for q in public.quads_for_pattern(Some(n.as_ref().into()), None, None, None) {
                 let q = q?;
                 let reference = matches!(&q.graph_name,
                     oxigraph::model::GraphName::NamedNode(g) if g.as_str().starts_with(REFERENCE_GRAPHS));
@@ -277,20 +272,16 @@ fn context(store: &Store, out: &HashSet<Triple>) -> Result<Vec<Triple>, StorageE
 /// Graphs of the shipped vocabularies and ontologies all start with this.
 const REFERENCE_GRAPHS: &str = "https://w3id.org/samapne/";
 
-/// A record's public description (its graph, blank nodes named, sorted), if it is public.
-pub fn record(
-    store: &Store,
-    base_url: &str,
-    iri: &NamedNode,
-) -> Result<Option<Vec<Triple>>, StorageError> {
-    let triples = graph(store, iri)?;
-    if triples.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(skolemize(triples.into_iter().collect(), base_url)))
-}
-
-/// The triples of the public graph named `name` (empty if there is none).
-fn graph(store: &Store, name: &NamedNode) -> Result<Vec<Triple>, StorageError> {
-    crate::store::graph_triples(&store.public, name)
+fn linked(triples: &[Triple], subject: &NamedNode, predicate: NamedNodeRef<'_>) -> Vec<NamedNode> {
+    let mut out: Vec<NamedNode> = triples
+        .iter()
+        .filter(|t| t.subject.as_ref() == subject.as_ref().into() && t.predicate == predicate)
+        .filter_map(|t| match &t.object {
+            Term::NamedNode(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }

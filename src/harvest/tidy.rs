@@ -2,8 +2,7 @@
 //! links, blank nodes named, triples sorted.
 use super::Doc;
 use crate::vocab::{dcat, dct, foaf};
-use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
-use std::collections::HashSet;
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Term, Triple};
 
 /// Properties whose value is followed as a link (access, download, landing page,
 /// documentation, endpoint), and the schemes a link may have.
@@ -45,33 +44,5 @@ pub(super) fn one_identifier(item: &NamedNode, triples: Vec<Triple>, doc: &Doc) 
         .unwrap_or_else(|| Literal::new_simple_literal(item.as_str()).into());
     let mut out: Vec<Triple> = triples.into_iter().filter(|t| !is_own_id(t)).collect();
     out.push(Triple::new(item.clone(), identifier, keep));
-    out
-}
-
-/// Replaces blank nodes by `{base}/.well-known/genid/{id}` IRIs (stable: the store keeps
-/// blank-node ids) and returns the triples sorted.
-pub(super) fn skolemize(triples: HashSet<Triple>, base_url: &str) -> Vec<Triple> {
-    let genid = |id: &str| NamedNode::new_unchecked(format!("{base_url}/.well-known/genid/{id}"));
-    let mut out: Vec<Triple> = triples
-        .into_iter()
-        .map(|t| {
-            let subject = match t.subject {
-                NamedOrBlankNode::BlankNode(b) => genid(b.as_str()).into(),
-                s => s,
-            };
-            let object = match t.object {
-                Term::BlankNode(b) => genid(b.as_str()).into(),
-                o => o,
-            };
-            Triple::new(subject, t.predicate, object)
-        })
-        .collect();
-    out.sort_by_cached_key(|t| {
-        (
-            t.subject.to_string(),
-            t.predicate.to_string(),
-            t.object.to_string(),
-        )
-    });
     out
 }

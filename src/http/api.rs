@@ -4,8 +4,8 @@
 //! (its `Content-Type` names the format, the record's IRI is the base), `Accept` and
 //! `Accept-Language` to the report's format and language. The rules are in
 //! [`crate::domain::write`].
-use crate::auth::{self, Principal};
-use crate::conneg::{self, Format, RDF_FORMATS};
+use super::extract::Caller;
+use crate::conneg::{self, Format};
 use crate::domain::{Kind, write};
 use crate::error::{AppError, Result};
 use crate::http::state::AppState;
@@ -39,18 +39,16 @@ pub async fn openapi(State(state): State<AppState>) -> Response {
 pub async fn put(
     State(state): State<AppState>,
     Path((kind, id)): Path<(String, String)>,
+    Caller(who): Caller,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
     let kind = kind_of(&kind)?;
-    let who = authenticate(&state, &headers).await?;
     // The role before the body: a caller who may not write is not worth parsing for.
     crate::domain::require_role(&who, kind)?;
     let iri = crate::domain::record_iri(&state.config.base_url, kind, &id)?;
     let format = body_format(&headers)?;
     let lang = conneg::language(header_str(&headers, header::ACCEPT_LANGUAGE));
-    let report_format = conneg::negotiate(header_str(&headers, header::ACCEPT), None, RDF_FORMATS)
-        .unwrap_or(Format::Turtle);
     let base_url = state.config.base_url.clone();
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
@@ -60,15 +58,7 @@ pub async fn put(
                 ImportError::Syntax(m) | ImportError::Unreadable(m) => AppError::BadRequest(m),
                 other => AppError::internal(other),
             })?;
-        write::put(&store, &base_url, &who, kind, &iri, triples, lang).map_err(|e| {
-            match AppError::from(e) {
-                AppError::Invalid { report, .. } => AppError::Invalid {
-                    report,
-                    format: report_format,
-                },
-                other => other,
-            }
-        })
+        write::put(&store, &base_url, &who, kind, &iri, triples, lang).map_err(AppError::from)
     })
     .await??;
     let status = if outcome.created {
@@ -99,10 +89,9 @@ pub async fn put(
 pub async fn delete(
     State(state): State<AppState>,
     Path((kind, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    Caller(who): Caller,
 ) -> Result<StatusCode> {
     let kind = kind_of(&kind)?;
-    let who = authenticate(&state, &headers).await?;
     let iri = crate::domain::record_iri(&state.config.base_url, kind, &id)?;
     let base_url = state.config.base_url.clone();
     let store = state.store.clone();
@@ -123,27 +112,6 @@ fn kind_of(segment: &str) -> Result<Kind> {
 
 pub(super) fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// The caller behind `Authorization: Bearer <token>`, or 401.
-pub(super) async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal> {
-    let token = header_str(headers, header::AUTHORIZATION)
-        .and_then(|v| {
-            let (scheme, token) = v.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-        })
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            AppError::Unauthorized(
-                "send `Authorization: Bearer <token>`; tokens come from `samapne token create`"
-                    .into(),
-            )
-        })?
-        .to_owned();
-    let store = state.store.clone();
-    tokio::task::spawn_blocking(move || auth::principal(&store, &token))
-        .await??
-        .ok_or_else(|| AppError::Unauthorized("the bearer token is not known".into()))
 }
 
 /// The RDF format of the body, from its `Content-Type`.

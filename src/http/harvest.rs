@@ -10,6 +10,7 @@ use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::{AppError, Result};
 use crate::harvest::cache::Representation;
 use crate::harvest::{self, Doc, HarvestError, Selection, hydra};
+use crate::http::extract::Negotiated;
 use crate::http::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -42,10 +43,9 @@ pub async fn datasets(
     let (orgnr, alias) = split_alias(&orgnr);
     // A browser (text/html before every RDF type) gets the catalogue's page.
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let html = match q.format.as_deref() {
-        Some(f) => f.eq_ignore_ascii_case("html"),
-        None => alias.is_none() && conneg::prefers_html(accept, RDF_FORMATS),
-    };
+    // (A `.ttl`-style alias names the format, unless `?format=` names another.)
+    let html = (alias.is_none() || q.format.is_some())
+        && Negotiated::of(accept, q.format.as_deref()).is_ok_and(|n| n == Negotiated::Html);
     if html && q.page.is_none() && q.after.is_none() {
         let iri = oxigraph::model::NamedNode::new(format!(
             "{}/catalogs/{}",
@@ -178,11 +178,12 @@ async fn representation(
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let built = tokio::task::spawn_blocking(move || -> Result<_> {
-        let built = harvest::build(&store, &base_url, &doc, &sel).map_err(|e| match e {
-            HarvestError::NotFound(m) => AppError::NotFound(m),
-            HarvestError::BadRequest(m) => AppError::BadRequest(m),
-            HarvestError::Storage(e) => AppError::internal(e),
-        })?;
+        let built = harvest::build(crate::catalog::Public::new(&store), &base_url, &doc, &sel)
+            .map_err(|e| match e {
+                HarvestError::NotFound(m) => AppError::NotFound(m),
+                HarvestError::BadRequest(m) => AppError::BadRequest(m),
+                HarvestError::Storage(e) => AppError::internal(e),
+            })?;
         let rdf = format
             .rdf_format()
             .ok_or_else(|| AppError::internal("not RDF"))?;

@@ -14,7 +14,8 @@ use crate::conneg::{self, Format};
 use crate::domain::Kind;
 use crate::error::{AppError, Result};
 use crate::http::state::AppState;
-use crate::store::events::{self as ldes, AS};
+use crate::store::events as ldes;
+use crate::vocab::{activity, ldes as vocab_ldes, tree};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -30,8 +31,6 @@ const FORMATS: &[Format] = &[Format::TriG, Format::NQuads, Format::JsonLd];
 /// revalidate it with its (strong) ETag at every use: a withdrawn description is not served
 /// from a cache even for a minute, and an unchanged page costs a `304`.
 const PAST_DAY_CACHE: &str = "public, no-cache";
-const TREE: &str = "https://w3id.org/tree#";
-const LDES: &str = "https://w3id.org/ldes#";
 
 #[derive(Deserialize, Default)]
 pub struct Params {
@@ -89,7 +88,8 @@ async fn serve(
     let quads = tokio::task::spawn_blocking(move || -> Result<Vec<Quad>> {
         let publisher = match &orgnr {
             Some(o) => Some(
-                crate::harvest::find_org(&store, &base, o)?
+                crate::catalog::Public::new(&store)
+                    .find_org(&base, o)?
                     .ok_or_else(|| AppError::NotFound(format!("there is no organisation {o}")))?,
             ),
             None => None,
@@ -111,23 +111,33 @@ async fn serve(
         })
     })
     .await??;
+    let past = q.day.as_deref().is_some_and(|d| d < &today()[..10]);
+    respond(&quads, format, past, &headers)
+}
+
+/// Today (UTC) as `YYYY-MM-DD…`.
+fn today() -> String {
+    ldes::format_micros(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros()),
+    )
+}
+
+/// The page in `format` with a strong ETag (304 when the client has it); a past day's page
+/// can be kept longer than today's, which still grows.
+fn respond(quads: &[Quad], format: Format, past: bool, headers: &HeaderMap) -> Result<Response> {
     let mut ser = crate::rdf::serializer(
         format
             .rdf_format()
             .ok_or_else(|| AppError::internal("not RDF"))?,
     )
     .for_writer(Vec::new());
-    for quad in &quads {
+    for quad in quads {
         ser.serialize_quad(quad).map_err(AppError::internal)?;
     }
     let body = ser.finish().map_err(AppError::internal)?;
     let etag = super::response::strong_etag(&body);
-    let today = ldes::format_micros(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_micros()),
-    );
-    let past = q.day.as_deref().is_some_and(|d| d < &today[..10]);
     let cache = if past { PAST_DAY_CACHE } else { "no-cache" };
     let matches = headers
         .get(header::IF_NONE_MATCH)
@@ -156,32 +166,26 @@ fn iri(s: impl Into<String>) -> NamedNode {
     NamedNode::new_unchecked(s)
 }
 
-fn dq(s: impl Into<NamedOrBlankNode>, p: NamedNode, o: impl Into<Term>) -> Quad {
+fn dq(s: impl Into<NamedOrBlankNode>, p: impl Into<NamedNode>, o: impl Into<Term>) -> Quad {
     Quad::new(s, p, o, GraphName::DefaultGraph)
 }
 
 /// The stream's description and its root node: one pair of relations per day with events.
 fn root(stream: &str, days: &BTreeSet<String>) -> Vec<Quad> {
     let s = iri(stream);
-    let t = |l: &str| iri(format!("{TREE}{l}"));
-    let l = |x: &str| iri(format!("{LDES}{x}"));
     let retention = iri(format!("{stream}#retention"));
     let mut out = vec![
-        dq(s.clone(), rdf::TYPE.into_owned(), l("EventStream")),
-        dq(s.clone(), rdf::TYPE.into_owned(), t("Node")),
-        dq(s.clone(), l("timestampPath"), iri(format!("{AS}published"))),
-        dq(s.clone(), l("versionOfPath"), iri(format!("{AS}object"))),
-        dq(s.clone(), t("view"), s.clone()),
-        dq(s.clone(), l("retentionPolicy"), retention.clone()),
-        dq(
-            retention.clone(),
-            rdf::TYPE.into_owned(),
-            l("DurationAgoPolicy"),
-        ),
+        dq(s.clone(), rdf::TYPE, vocab_ldes::EventStream),
+        dq(s.clone(), rdf::TYPE, tree::Node),
+        dq(s.clone(), vocab_ldes::timestampPath, activity::published),
+        dq(s.clone(), vocab_ldes::versionOfPath, activity::object),
+        dq(s.clone(), tree::view, s.clone()),
+        dq(s.clone(), vocab_ldes::retentionPolicy, retention.clone()),
+        dq(retention.clone(), rdf::TYPE, vocab_ldes::DurationAgoPolicy),
         // Events are kept; the policy promises at least ten years.
         dq(
             retention,
-            t("value"),
+            tree::value,
             Literal::new_typed_literal("P10Y", xsd::DURATION),
         ),
     ];
@@ -192,21 +196,21 @@ fn root(stream: &str, days: &BTreeSet<String>) -> Vec<Quad> {
         for (name, kind, value) in [
             (
                 "ge",
-                "GreaterThanOrEqualToRelation",
+                tree::GreaterThanOrEqualToRelation,
                 format!("{day}T00:00:00Z"),
             ),
-            ("lt", "LessThanRelation", format!("{next}T00:00:00Z")),
+            ("lt", tree::LessThanRelation, format!("{next}T00:00:00Z")),
         ] {
             let rel = iri(format!("{stream}#{name}-{day}"));
-            out.push(dq(s.clone(), t("relation"), rel.clone()));
-            out.push(dq(rel.clone(), rdf::TYPE.into_owned(), t(kind)));
-            out.push(dq(rel.clone(), t("path"), iri(format!("{AS}published"))));
+            out.push(dq(s.clone(), tree::relation, rel.clone()));
+            out.push(dq(rel.clone(), rdf::TYPE, kind));
+            out.push(dq(rel.clone(), tree::path, activity::published));
             out.push(dq(
                 rel.clone(),
-                t("value"),
+                tree::value,
                 Literal::new_typed_literal(value, xsd::DATE_TIME),
             ));
-            out.push(dq(rel, t("node"), node.clone()));
+            out.push(dq(rel, tree::node, node.clone()));
         }
     }
     out
@@ -224,30 +228,22 @@ fn page(
     let s = iri(stream);
     let node = iri(format!("{stream}?day={day}"));
     let mut out = vec![
-        dq(
-            s.clone(),
-            rdf::TYPE.into_owned(),
-            iri(format!("{LDES}EventStream")),
-        ),
-        dq(node, rdf::TYPE.into_owned(), iri(format!("{TREE}Node"))),
+        dq(s.clone(), rdf::TYPE, vocab_ldes::EventStream),
+        dq(node, rdf::TYPE, tree::Node),
     ];
     let genid = |id: &str| iri(format!("{base}/.well-known/genid/{id}"));
     for e in events.iter().filter(|e| e.published.starts_with(day)) {
         let member = iri(format!("{base}/ldes/events/{}", e.id()));
-        out.push(dq(s.clone(), iri(format!("{TREE}member")), member.clone()));
+        out.push(dq(s.clone(), tree::member, member.clone()));
         out.push(dq(
             member.clone(),
-            rdf::TYPE.into_owned(),
-            iri(format!("{AS}{}", e.activity)),
+            rdf::TYPE,
+            iri(format!("{}{}", activity::NS, e.activity)),
         ));
+        out.push(dq(member.clone(), activity::object, e.object.clone()));
         out.push(dq(
             member.clone(),
-            iri(format!("{AS}object")),
-            e.object.clone(),
-        ));
-        out.push(dq(
-            member.clone(),
-            iri(format!("{AS}published")),
+            activity::published,
             Literal::new_typed_literal(&e.published, xsd::DATE_TIME),
         ));
         let graph = GraphName::NamedNode(member);

@@ -1,5 +1,6 @@
 //! The router: every route in one list, grouped by who uses it, and the layers around them.
 mod api;
+pub mod extract;
 mod harvest;
 mod ldes;
 mod manage;
@@ -14,7 +15,10 @@ mod sparql;
 pub mod state;
 mod ui;
 
-use crate::error::AppError;
+use crate::domain::input::{
+    Approval, Assessment, Preparation, Priority, Publish, Sources, Withdraw,
+};
+use crate::error::{AppError, InternalDetail, PendingReport};
 use crate::http::state::AppState;
 use crate::metrics::Metrics;
 use axum::Router;
@@ -70,8 +74,36 @@ pub fn router(state: AppState) -> Router {
         .route("/manage/{orgnr}/datasets", post(manage::manage_register))
         .route("/manage/{orgnr}/datasets/{id}", get(manage::manage_dataset))
         .route(
-            "/manage/{orgnr}/datasets/{id}/{step}",
-            post(manage::manage_step),
+            "/manage/{orgnr}/datasets/{id}/description",
+            post(manage::manage_description),
+        )
+        .route(
+            "/manage/{orgnr}/datasets/{id}/assessment",
+            post(manage::manage_step::<Assessment>),
+        )
+        .route(
+            "/manage/{orgnr}/datasets/{id}/priority",
+            post(manage::manage_step::<Priority>),
+        )
+        .route(
+            "/manage/{orgnr}/datasets/{id}/approval",
+            post(manage::manage_step::<Approval>),
+        )
+        .route(
+            "/manage/{orgnr}/datasets/{id}/preparation",
+            post(manage::manage_step::<Preparation>),
+        )
+        .route(
+            "/manage/{orgnr}/datasets/{id}/data-sources",
+            post(manage::manage_step::<Sources>),
+        )
+        .route(
+            "/manage/{orgnr}/datasets/{id}/publish",
+            post(manage::manage_step::<Publish>),
+        )
+        .route(
+            "/manage/{orgnr}/datasets/{id}/withdraw",
+            post(manage::manage_step::<Withdraw>),
         )
         // Search (HTML for browsers, JSON otherwise)
         .route("/search", get(search::search))
@@ -88,7 +120,33 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{kind}/{id}", put(api::put).delete(api::delete))
         // The opening process, inventory, needs and overviews
         .route("/api/datasets/{id}/process", get(process::process_of))
-        .route("/api/datasets/{id}/{step}", post(process::step))
+        // One route per step (the input type knows its path, body and checks)
+        .route(
+            "/api/datasets/{id}/assessment",
+            post(process::step::<Assessment>),
+        )
+        .route(
+            "/api/datasets/{id}/priority",
+            post(process::step::<Priority>),
+        )
+        .route(
+            "/api/datasets/{id}/approval",
+            post(process::step::<Approval>),
+        )
+        .route(
+            "/api/datasets/{id}/preparation",
+            post(process::step::<Preparation>),
+        )
+        .route(
+            "/api/datasets/{id}/data-sources",
+            post(process::step::<Sources>),
+        )
+        .route("/api/datasets/{id}/publish", post(process::step::<Publish>))
+        .route(
+            "/api/datasets/{id}/withdraw",
+            post(process::step::<Withdraw>),
+        )
+        .route("/api/datasets/{id}/interest", post(process::interest))
         .route("/api/data-needs", post(process::data_need))
         .route(
             "/api/organizations/{orgnr}/overview",
@@ -105,7 +163,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(middleware::from_fn(errors))
         .layer(middleware::from_fn(security_headers))
         // Compresses only when the client sent Accept-Encoding, and never harvest documents,
         // which carry their own gzip with an exact Content-Length.
@@ -128,14 +186,32 @@ async fn not_found() -> AppError {
     AppError::NotFound("nothing is published at this address".into())
 }
 
-/// Gives every error response that is not already ours a problem body: 405 from routing, 413
+/// The error layer. Logs an internal error's detail once, with the request's method and path.
+/// Writes a validation report in the RDF format the request accepts (Turtle otherwise). And
+/// gives every error response that is not already ours a problem body: 405 from routing, 413
 /// from the body limit, and the `text/plain` rejections of axum's extractors (a path segment
 /// that is not UTF-8, a body that cannot be read, JSON that does not parse, a missing header).
 /// Kept as they are: problem+json, HTML error pages, and RDF (a SHACL report, a tombstone).
 /// The status and the other headers (`Allow`, `Retry-After`, …) stay; the rejection's text
 /// becomes the detail.
-async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
-    let response = next.run(req).await;
+async fn errors(req: Request, next: Next) -> Response {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let mut response = next.run(req).await;
+    if let Some(InternalDetail(detail)) = response.extensions_mut().remove::<InternalDetail>() {
+        tracing::error!(%method, %path, %detail, "internal error");
+    }
+    if let Some(PendingReport(report)) = response.extensions_mut().remove::<PendingReport>() {
+        let format = crate::conneg::negotiate(accept.as_deref(), None, crate::conneg::RDF_FORMATS)
+            .unwrap_or(crate::conneg::Format::Turtle);
+        if format != crate::conneg::Format::Turtle {
+            return crate::error::report_response(&report, format);
+        }
+    }
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_ours(&response) {
         return response;

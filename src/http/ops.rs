@@ -4,10 +4,11 @@ use crate::http::state::AppState;
 use crate::metrics::StoreFacts;
 use crate::queries;
 use crate::store::Store;
+use crate::vocab::{dcat, skos};
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::{NamedNodeRef, Term};
 use oxigraph::sparql::QueryResults;
 
 /// `GET /healthz`: `ok` once the store is open (the router only exists then).
@@ -35,24 +36,18 @@ pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse>
 }
 
 /// Record classes counted in `/metrics`.
-const COUNTED: &[(&str, &str)] = &[
-    ("dcat:Catalog", "http://www.w3.org/ns/dcat#Catalog"),
-    ("dcat:Dataset", "http://www.w3.org/ns/dcat#Dataset"),
-    ("dcat:DataService", "http://www.w3.org/ns/dcat#DataService"),
-    (
-        "dcat:DatasetSeries",
-        "http://www.w3.org/ns/dcat#DatasetSeries",
-    ),
-    (
-        "skos:Concept",
-        "http://www.w3.org/2004/02/skos/core#Concept",
-    ),
+const COUNTED: &[(&str, NamedNodeRef<'static>)] = &[
+    ("dcat:Catalog", dcat::Catalog),
+    ("dcat:Dataset", dcat::Dataset),
+    ("dcat:DataService", dcat::DataService),
+    ("dcat:DatasetSeries", dcat::DatasetSeries),
+    ("skos:Concept", skos::Concept),
 ];
 
 fn store_facts(store: &Store) -> Result<StoreFacts> {
     let mut records = Vec::new();
     for (curie, iri) in COUNTED {
-        let class = NamedNode::new_unchecked(*iri).into();
+        let class = iri.into_owned().into();
         let results = store
             .query_public(queries::RECORD_GRAPH_COUNT, &[("class", class)])
             .map_err(AppError::internal)?;

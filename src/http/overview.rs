@@ -6,10 +6,10 @@
 use super::process::{Client, anonymous_write};
 use super::response::language;
 use super::ui::{Form, check_csrf, csrf, error_page, labelled, page, public_needs, with_cookie};
-use crate::conneg::{self, RDF_FORMATS};
 use crate::domain::needs::{self, NEED_KINDS, NeedInput};
 use crate::domain::{Kind, overview};
 use crate::error::AppError;
+use crate::http::extract::Negotiated;
 use crate::http::state::AppState;
 use crate::views::i18n::t;
 use axum::body::Bytes;
@@ -22,7 +22,6 @@ use serde_json::json;
 
 #[derive(Deserialize, Default)]
 pub struct Params {
-    format: Option<String>,
     dataset: Option<String>,
     organisation: Option<String>,
 }
@@ -58,23 +57,17 @@ fn open(
 pub async fn open_overview(
     State(state): State<AppState>,
     Path(org): Path<String>,
-    Query(q): Query<Params>,
+    negotiated: Negotiated,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let html = match q.format.as_deref() {
-        Some(f) => f.eq_ignore_ascii_case("html"),
-        None => conneg::prefers_html(accept, RDF_FORMATS),
-    };
     let missing =
         || AppError::NotFound(format!("there is no organisation {org} in this catalogue"));
     let link = super::response::alternates_header(uri.path());
     let store = state.store.clone();
     let base = state.config.base_url.clone();
     let o = org.clone();
-    if !html {
-        let format = conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?;
+    if let Negotiated::Rdf(format) = negotiated {
         let triples = tokio::task::spawn_blocking(move || {
             Ok::<_, AppError>(
                 open(&store, &base, &o, "nb")?

@@ -1,9 +1,10 @@
 //! HTML pages for people: the home page, and the HTML representation the other handlers give
 //! when a browser asks (`text/html` first in `Accept`, or `?format=html`).
+use crate::catalog::Public;
 use crate::error::{AppError, Result};
 use crate::http::state::AppState;
 use crate::views::html;
-use crate::views::pages::Page;
+use crate::views::pages::{Page, Unpublished, path_org};
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
@@ -17,10 +18,11 @@ pub async fn home(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -
     let page = state
         .cached_page(&uri, &headers, move |lang, path| {
             let page = Page {
-                store: &store,
+                public: Public::new(&store),
                 base: &base,
                 lang,
                 index: None,
+                unpublished: &[],
             }
             .home()?;
             html::render("home.html", lang, &path, page)
@@ -45,11 +47,24 @@ pub async fn record(
         .cached_page(uri, headers, move |lang, path| {
             crate::search::ensure_fresh(&index, &store)?;
             let guard = index.read();
+            // A catalogue's page lists its organisation's open overview: titles and states,
+            // the one part of a public page the domain projects out of internal records.
+            let unpublished: Vec<Unpublished> = match path_org(iri.as_str(), &base) {
+                Some(org) => crate::domain::overview::unpublished(&store, &base, org)?
+                    .into_iter()
+                    .map(|e| Unpublished {
+                        title: e.title,
+                        state: e.state,
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
             let page = Page {
-                store: &store,
+                public: Public::new(&store),
                 base: &base,
                 lang,
                 index: guard.as_ref(),
+                unpublished: &unpublished,
             };
             let Some(page) = page.record(&iri)? else {
                 return Ok(None);

@@ -2,11 +2,13 @@
 //! data needs and interest, and the overviews. JSON in and out; the rules are in
 //! [`crate::domain::process`], [`crate::domain::inventory`], [`crate::domain::needs`] and
 //! [`crate::domain::overview`].
-use super::api::{authenticate, header_str};
+use super::api::header_str;
+use super::extract::Caller;
 use crate::auth::Principal;
-use crate::conneg::{self, Format, RDF_FORMATS};
+use crate::conneg;
+use crate::domain::input::StepInput;
 use crate::domain::process::{self, Light, Process};
-use crate::domain::steps::{self, ACCESS_METHODS, BUSINESS_MODELS, Step};
+use crate::domain::steps::{self, Step};
 use crate::domain::{Kind, inventory, needs, overview};
 use crate::error::{AppError, Result};
 use crate::http::state::AppState;
@@ -26,135 +28,6 @@ pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
         body
     };
     serde_json::from_slice(body).map_err(|e| AppError::BadRequest(format!("the JSON body: {e}")))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Assessment {
-    traffic_light: String,
-    justification: String,
-    #[serde(default)]
-    legal_note: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Priority {
-    priority: u8,
-    #[serde(default)]
-    decision: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Approval {
-    approved: bool,
-    #[serde(default)]
-    note: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Preparation {
-    licence: String,
-    business_model: String,
-    access_method: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Sources {
-    data_sources: Vec<String>,
-}
-
-fn text(field: &str, value: Option<String>, required: bool) -> Result<Option<String>> {
-    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    match &value {
-        None if required => Err(AppError::Unprocessable(format!(
-            "{field} must not be empty"
-        ))),
-        Some(v) if v.chars().count() > 4000 => Err(AppError::Unprocessable(format!(
-            "{field} is longer than 4000 characters"
-        ))),
-        _ => Ok(value),
-    }
-}
-
-/// The step `/api/datasets/{id}/{step}` asks for, from its body.
-pub fn step_from(name: &str, body: &[u8]) -> Result<Step> {
-    Ok(match name {
-        "assessment" => {
-            let a: Assessment = json_body(body)?;
-            let light = Light::parse(&a.traffic_light).ok_or_else(|| {
-                AppError::Unprocessable(format!(
-                    "trafficLight must be green, yellow or red, not {:?}",
-                    a.traffic_light
-                ))
-            })?;
-            Step::Assess {
-                light,
-                justification: text("justification", Some(a.justification), true)?
-                    .unwrap_or_default(),
-                legal_note: text("legalNote", a.legal_note, false)?,
-            }
-        }
-        "priority" => {
-            let p: Priority = json_body(body)?;
-            if !(1..=5).contains(&p.priority) {
-                return Err(AppError::Unprocessable(format!(
-                    "priority must be 1 (highest) to 5, not {}",
-                    p.priority
-                )));
-            }
-            Step::Priority {
-                priority: p.priority,
-                decision: p.decision,
-            }
-        }
-        "approval" => {
-            let a: Approval = json_body(body)?;
-            Step::Approval {
-                approved: a.approved,
-                note: text("note", a.note, false)?,
-            }
-        }
-        "preparation" => {
-            let p: Preparation = json_body(body)?;
-            if oxiri::Iri::parse(p.licence.as_str()).is_err() {
-                return Err(AppError::Unprocessable(format!(
-                    "licence must be an absolute IRI (e.g. NLOD 2.0: \
-                     http://publications.europa.eu/resource/authority/licence/NLOD_2_0), not {:?}",
-                    p.licence
-                )));
-            }
-            if !BUSINESS_MODELS.contains(&p.business_model.as_str()) {
-                return Err(AppError::Unprocessable(format!(
-                    "businessModel must be one of {}",
-                    BUSINESS_MODELS.join(", ")
-                )));
-            }
-            if !ACCESS_METHODS.contains(&p.access_method.as_str()) {
-                return Err(AppError::Unprocessable(format!(
-                    "accessMethod must be one of {}",
-                    ACCESS_METHODS.join(", ")
-                )));
-            }
-            Step::Preparation {
-                licence: p.licence,
-                business_model: p.business_model,
-                access_method: p.access_method,
-            }
-        }
-        "publish" => Step::Publish,
-        "withdraw" => Step::Withdraw,
-        "data-sources" => Step::Sources(json_body::<Sources>(body)?.data_sources),
-        other => {
-            return Err(AppError::NotFound(format!(
-                "no step {other:?}; steps: assessment, priority, approval, preparation, \
-                 publish, withdraw, data-sources, interest"
-            )));
-        }
-    })
 }
 
 /// The process record as JSON, for members of the organisation.
@@ -187,39 +60,25 @@ pub async fn take_step(
 ) -> Result<(String, Process)> {
     let iri = crate::domain::record_iri(&state.config.base_url, Kind::Dataset, id)?;
     let lang = conneg::language(header_str(headers, header::ACCEPT_LANGUAGE));
-    let report_format = conneg::negotiate(header_str(headers, header::ACCEPT), None, RDF_FORMATS)
-        .unwrap_or(Format::Turtle);
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let process = tokio::task::spawn_blocking(move || {
         steps::take(&store, &base_url, &who, &iri, step, lang).map(|p| (iri.into_string(), p))
     })
-    .await?
-    .map_err(|e| match AppError::from(e) {
-        AppError::Invalid { report, .. } => AppError::Invalid {
-            report,
-            format: report_format,
-        },
-        other => other,
-    })?;
+    .await??;
     Ok(process)
 }
 
-/// `POST /api/datasets/{id}/{step}`.
-pub async fn step(
+/// `POST /api/datasets/{id}/{I::PATH}`: the step `I` describes, for the caller.
+pub async fn step<I: StepInput>(
     State(state): State<AppState>,
-    Path((id, name)): Path<(String, String)>,
-    client: Client,
+    Path(id): Path<String>,
+    Caller(who): Caller,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    if name == "interest" {
-        anonymous_write(&state, &client)?;
-        return interest(state, &id, &body).await;
-    }
-    let who = authenticate(&state, &headers).await?;
-    let step = step_from(&name, &body)?;
-    let (iri, process) = take_step(&state, who, &id, step, &headers).await?;
+    let input: I = json_body(if I::EMPTY { b"{}" } else { &body })?;
+    let (iri, process) = take_step(&state, who, &id, input.into_step()?, &headers).await?;
     Ok(Json(process_json(&iri, &process)).into_response())
 }
 
@@ -231,9 +90,15 @@ struct InterestBody {
 }
 
 /// `POST /api/datasets/{id}/interest`: anyone; the optional contact stays internal.
-async fn interest(state: AppState, id: &str, body: &[u8]) -> Result<Response> {
-    let b: InterestBody = json_body(body)?;
-    let iri = crate::domain::record_iri(&state.config.base_url, Kind::Dataset, id)?;
+pub async fn interest(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    client: Client,
+    body: Bytes,
+) -> Result<Response> {
+    anonymous_write(&state, &client)?;
+    let b: InterestBody = json_body(&body)?;
+    let iri = crate::domain::record_iri(&state.config.base_url, Kind::Dataset, &id)?;
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let count =
@@ -279,8 +144,7 @@ pub async fn data_need(
 }
 
 /// The caller, who must be a member of `org`.
-async fn member(state: &AppState, headers: &HeaderMap, org: &str) -> Result<Principal> {
-    let who = authenticate(state, headers).await?;
+fn member(Caller(who): Caller, org: &str) -> Result<Principal> {
     if who.member_of(org) {
         Ok(who)
     } else {
@@ -294,9 +158,8 @@ async fn member(state: &AppState, headers: &HeaderMap, org: &str) -> Result<Prin
 pub async fn process_of(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Caller(who): Caller,
 ) -> Result<Response> {
-    let who = authenticate(&state, &headers).await?;
     let iri = crate::domain::record_iri(&state.config.base_url, Kind::Dataset, &id)?;
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
@@ -330,9 +193,9 @@ pub async fn internal_overview(
     State(state): State<AppState>,
     Path(org): Path<String>,
     Query(filter): Query<overview::Filter>,
-    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<Response> {
-    member(&state, &headers, &org).await?;
+    member(caller, &org)?;
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let (entries, needs) = tokio::task::spawn_blocking(move || {
@@ -351,9 +214,9 @@ pub async fn internal_overview(
 pub async fn sources(
     State(state): State<AppState>,
     Path(org): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<Response> {
-    member(&state, &headers, &org).await?;
+    member(caller, &org)?;
     let store = state.store.clone();
     let list = tokio::task::spawn_blocking(move || inventory::list(&store, &org)).await??;
     Ok(Json(json!({ "dataSources": list })).into_response())
@@ -363,12 +226,11 @@ pub async fn sources(
 pub async fn put_source(
     State(state): State<AppState>,
     Path((org, id)): Path<(String, String)>,
-    headers: HeaderMap,
+    Caller(who): Caller,
     body: Bytes,
 ) -> Result<Response> {
     let mut src: inventory::DataSource = json_body(&body)?;
     src.id = id;
-    let who = authenticate(&state, &headers).await?;
     let store = state.store.clone();
     let created =
         tokio::task::spawn_blocking(move || inventory::put(&store, &who, &org, src)).await??;

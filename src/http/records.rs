@@ -1,49 +1,36 @@
 //! A record's IRI, dereferenced: its public description in the RDF format asked for, `410 Gone`
 //! with a tombstone once it is deleted, `404` otherwise; the HTML page when a browser asks.
-use crate::conneg::{self, Format, RDF_FORMATS};
+use crate::conneg::Format;
 use crate::error::{AppError, Result};
+use crate::http::extract::Negotiated;
 use crate::http::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::{NamedNode, Triple};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct Params {
-    #[allow(dead_code)]
-    lang: Option<String>,
-    format: Option<String>,
-}
 
 /// `GET /{datasets,data-services,concepts,models,coordinations}/{id}`, `/organizations/{orgnr}`.
 pub async fn record(
     State(state): State<AppState>,
     uri: Uri,
-    Query(q): Query<Params>,
+    negotiated: Negotiated,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let iri = NamedNode::new(format!("{}{}", state.config.base_url, uri.path()))
         .map_err(|e| AppError::BadRequest(format!("not a usable IRI: {e}")))?;
-    // People get the page: a browser's Accept puts text/html first; ?format=html asks too.
-    let html = match q.format.as_deref() {
-        Some(f) => f.eq_ignore_ascii_case("html"),
-        None => conneg::prefers_html(accept, RDF_FORMATS),
-    };
     let link = super::response::alternates_header(uri.path());
-    if html {
+    // People get the page: a browser's Accept puts text/html first; ?format=html asks too.
+    let Negotiated::Rdf(format) = negotiated else {
         let mut response = super::pages::record(&state, iri, &uri, &headers).await?;
         if let Ok(v) = axum::http::HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, v);
         }
         return Ok(response);
-    }
-    let format = conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?;
+    };
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
     let (status, triples) = tokio::task::spawn_blocking(move || -> Result<_> {
-        if let Some(triples) = crate::harvest::record(&store, &base_url, &iri)? {
+        if let Some(triples) = crate::catalog::Public::new(&store).record(&base_url, &iri)? {
             return Ok((StatusCode::OK, triples));
         }
         let tombstone = crate::domain::tombstone_of(&store, &iri)?;

@@ -272,10 +272,11 @@ pub fn labelled(lang: &str, e: &impl serde::Serialize) -> Value {
 /// The label of `iri` in `lang` from the public store (as record pages label links).
 pub fn label_of(store: &crate::store::Store, iri: &str, lang: &str) -> String {
     let page = crate::views::pages::Page {
-        store,
+        public: crate::catalog::Public::new(store),
         base: "",
         lang,
         index: None,
+        unpublished: &[],
     };
     NamedNode::new(iri)
         .ok()

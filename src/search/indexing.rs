@@ -1,35 +1,34 @@
 //! Indexing: one dataset's words and facet values as the public store has them, and the
 //! labels of the facet values.
-use super::*;
+use super::{Doc, Facet, Index, text};
+use crate::catalog::Public;
+use crate::records::Kind;
+use crate::store::Store;
+use crate::vocab::{dcat, dct, foaf, skos};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{NamedNode, NamedNodeRef, Term, Triple};
+use oxigraph::store::StorageError;
+use std::collections::HashMap;
 
 impl Index {
     /// Indexes the dataset `iri` as the public store has it now (or drops it).
     pub(super) fn reindex(&mut self, store: &Store, iri: &NamedNode) -> Result<(), StorageError> {
         self.remove(iri.as_str());
-        let triples: Vec<Triple> = store
-            .public
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(iri.as_ref())),
-            )
-            .map(|q| q.map(Triple::from))
-            .collect::<Result<_, _>>()?;
-        let about = |p: &str| -> Vec<&Term> {
+        let triples: Vec<Triple> = Public::new(store).graph(iri)?;
+        let about = |p: NamedNodeRef<'_>| -> Vec<&Term> {
             triples
                 .iter()
-                .filter(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate.as_str() == p)
+                .filter(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == p)
                 .map(|t| &t.object)
                 .collect()
         };
-        if !about(rdf::TYPE.as_str())
+        if !about(rdf::TYPE)
             .iter()
             .any(|o| **o == Kind::Dataset.class().into())
         {
             return Ok(());
         }
-        let texts = |p: &str| -> Vec<(String, String)> {
+        let texts = |p: NamedNodeRef<'_>| -> Vec<(String, String)> {
             about(p)
                 .into_iter()
                 .filter_map(|o| match o {
@@ -40,28 +39,54 @@ impl Index {
                 })
                 .collect()
         };
-        let titles = texts(&format!("{DCT}title"));
-        let descriptions = texts(&format!("{DCT}description"));
-        let keywords = texts(&format!("{DCAT}keyword"));
+        let titles = texts(dct::title);
+        let descriptions = texts(dct::description);
+        let keywords = texts(dcat::keyword);
+        let (facets, concept_labels) = self.facets(store, iri, &triples)?;
+        self.insert(
+            iri,
+            titles,
+            descriptions,
+            &keywords,
+            &concept_labels,
+            facets,
+        );
+        Ok(())
+    }
+
+    /// The dataset's facet values (their labels remembered), and its concepts' labels.
+    fn facets(
+        &mut self,
+        store: &Store,
+        iri: &NamedNode,
+        triples: &[Triple],
+    ) -> Result<(Vec<(Facet, u32)>, Vec<(String, String)>), StorageError> {
+        let about = |p: NamedNodeRef<'_>| -> Vec<&Term> {
+            triples
+                .iter()
+                .filter(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == p)
+                .map(|t| &t.object)
+                .collect()
+        };
         let mut facets = Vec::new();
         let mut concept_labels = Vec::new();
         for (p, facet) in [
-            (format!("{DCT}publisher"), Facet::Organisation),
-            (format!("{DCT}accessRights"), Facet::Access),
-            (format!("{DCAT}inSeries"), Facet::Coordination),
-            (format!("{DCT}subject"), Facet::Concept),
+            (dct::publisher, Facet::Organisation),
+            (dct::accessRights, Facet::Access),
+            (dcat::inSeries, Facet::Coordination),
+            (dct::subject, Facet::Concept),
         ] {
-            for o in about(&p) {
+            for o in about(p) {
                 if let Term::NamedNode(n) = o {
                     facets.push((facet, self.intern(n.as_str())));
                     self.label(store, n)?;
                     if facet == Facet::Concept {
-                        concept_labels.extend(literals(store, n, SKOS_PREF)?);
+                        concept_labels.extend(literals(store, n, skos::prefLabel)?);
                     }
                 }
             }
         }
-        for o in about(&format!("{DCAT}theme")) {
+        for o in about(dcat::theme) {
             if let Term::NamedNode(n) = o {
                 let facet = if n.as_str().starts_with("https://psi.norge.no/los/") {
                     Facet::Los
@@ -72,8 +97,7 @@ impl Index {
                 self.label(store, n)?;
             }
         }
-        let format = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/format");
-        for t in triples.iter().filter(|t| t.predicate == format) {
+        for t in triples.iter().filter(|t| t.predicate == dct::format) {
             if let Term::NamedNode(n) = &t.object {
                 facets.push((Facet::Format, self.intern(n.as_str())));
                 self.label(store, n)?;
@@ -81,14 +105,26 @@ impl Index {
         }
         facets.sort();
         facets.dedup();
+        Ok((facets, concept_labels))
+    }
 
+    /// Adds the dataset's weighted stems to the postings and its document to the index.
+    fn insert(
+        &mut self,
+        iri: &NamedNode,
+        titles: Vec<(String, String)>,
+        descriptions: Vec<(String, String)>,
+        keywords: &[(String, String)],
+        concept_labels: &[(String, String)],
+        facets: Vec<(Facet, u32)>,
+    ) {
         let mut weights: HashMap<String, f32> = HashMap::new();
         let mut len = 0.0;
         for (texts, weight) in [
-            (&titles, 3.0),
-            (&keywords, 2.0),
-            (&concept_labels, 2.0),
-            (&descriptions, 1.0),
+            (&titles[..], 3.0),
+            (keywords, 2.0),
+            (concept_labels, 2.0),
+            (&descriptions[..], 1.0),
         ] {
             for (_, text) in texts {
                 for stem in text::terms(text) {
@@ -116,7 +152,6 @@ impl Index {
             terms: weights.into_keys().collect(),
             len,
         }));
-        Ok(())
     }
 
     pub(super) fn intern(&mut self, value: &str) -> u32 {
@@ -149,26 +184,21 @@ impl Index {
         if self.labels.contains_key(n.as_str()) {
             return Ok(());
         }
-        let mut labels = literals(store, n, SKOS_PREF)?;
-        labels.extend(literals(store, n, FOAF_NAME)?);
-        labels.extend(literals(store, n, &format!("{DCT}title"))?);
+        let mut labels = literals(store, n, skos::prefLabel)?;
+        labels.extend(literals(store, n, foaf::name)?);
+        labels.extend(literals(store, n, dct::title)?);
         self.labels.insert(n.as_str().to_owned(), labels);
         Ok(())
     }
 }
 
 /// The literal values of `p` on `n` anywhere in the public store, with their languages.
-fn literals(store: &Store, n: &NamedNode, p: &str) -> Result<Vec<(String, String)>, StorageError> {
-    let p = NamedNode::new_unchecked(p);
-    let mut out = Vec::new();
-    for q in store
-        .public
-        .quads_for_pattern(Some(n.as_ref().into()), Some(p.as_ref()), None, None)
-    {
-        if let Term::Literal(l) = q?.object {
-            out.push((l.language().unwrap_or("").to_owned(), l.value().to_owned()));
-        }
-    }
+fn literals(
+    store: &Store,
+    n: &NamedNode,
+    p: NamedNodeRef<'_>,
+) -> Result<Vec<(String, String)>, StorageError> {
+    let mut out = Public::new(store).literals(n, p)?;
     out.sort();
     out.dedup();
     Ok(out)

@@ -12,17 +12,12 @@ mod indexing;
 pub use cache::{SearchIndex, ensure_fresh};
 pub mod text;
 
-use crate::domain::Kind;
+use crate::records::Kind;
 use crate::store::Store;
+use oxigraph::model::NamedNode;
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::store::StorageError;
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-const DCT: &str = "http://purl.org/dc/terms/";
-const DCAT: &str = "http://www.w3.org/ns/dcat#";
-const SKOS_PREF: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
-const FOAF_NAME: &str = "http://xmlns.com/foaf/0.1/name";
 
 /// The facets, in the order they are shown, with their query parameter names.
 pub const FACETS: &[(Facet, &str)] = &[

@@ -1,7 +1,29 @@
-//! Reading RDF lists, property paths and counts out of a shapes graph.
-use super::shapes::{Path, ShapesError, sh};
+//! The terms a shapes graph is read with: the SHACL namespace, property paths, RDF lists,
+//! counts, and the error for a graph that cannot be used.
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{Graph, NamedOrBlankNodeRef, Term, TermRef};
+use oxigraph::model::{Graph, NamedNode, NamedOrBlankNodeRef, Term, TermRef};
+
+pub const SH: &str = "http://www.w3.org/ns/shacl#";
+
+pub fn sh(local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{SH}{local}"))
+}
+
+/// Why a shapes graph cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid shapes graph: {0}")]
+pub struct ShapesError(pub String);
+
+#[derive(Debug, Clone)]
+pub enum Path {
+    Predicate(NamedNode),
+    Inverse(Box<Path>),
+    Sequence(Vec<Path>),
+    Alternative(Vec<Path>),
+    ZeroOrMore(Box<Path>),
+    OneOrMore(Box<Path>),
+    ZeroOrOne(Box<Path>),
+}
 
 pub(super) fn subject(t: &Term) -> Option<NamedOrBlankNodeRef<'_>> {
     match t {

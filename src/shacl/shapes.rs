@@ -2,17 +2,11 @@
 //!
 //! Unknown predicates are ignored, as pySHACL does: the official shapes contain typos such as
 //! `sh:targetSUbjectOf`, `sh:patern` and `sh:MinCount` that a validator must pass over.
-pub use super::lists::rdf_list;
+pub use super::lists::{Path, SH, ShapesError, rdf_list, sh};
 use super::lists::{literal_usize, parse_path, subject};
 use oxigraph::model::vocab::{rdf, rdfs};
 use oxigraph::model::{Graph, Literal, NamedNode, Term, TermRef};
 use std::collections::HashMap;
-
-pub const SH: &str = "http://www.w3.org/ns/shacl#";
-
-pub fn sh(local: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{SH}{local}"))
-}
 
 /// A compiled shape. Shapes refer to each other by index into [`Shapes::all`].
 #[derive(Debug)]
@@ -36,17 +30,6 @@ pub enum Target {
     Node(Term),
     SubjectsOf(NamedNode),
     ObjectsOf(NamedNode),
-}
-
-#[derive(Debug, Clone)]
-pub enum Path {
-    Predicate(NamedNode),
-    Inverse(Box<Path>),
-    Sequence(Vec<Path>),
-    Alternative(Vec<Path>),
-    ZeroOrMore(Box<Path>),
-    OneOrMore(Box<Path>),
-    ZeroOrOne(Box<Path>),
 }
 
 #[derive(Debug)]
@@ -131,11 +114,6 @@ pub struct Shapes {
     pub all: Vec<Shape>,
     pub graph: Graph,
 }
-
-/// Why a shapes graph cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid shapes graph: {0}")]
-pub struct ShapesError(pub String);
 
 impl Shapes {
     /// Compiles every shape in `graph`: nodes typed `sh:NodeShape`/`sh:PropertyShape`, nodes

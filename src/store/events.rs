@@ -17,7 +17,7 @@
 //! therefore change after their day is over.
 use super::GraphWrite;
 use crate::records::Kind;
-use crate::vocab::dct;
+use crate::vocab::{activity, dct, samapne};
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
@@ -27,13 +27,12 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub const AS: &str = "https://www.w3.org/ns/activitystreams#";
 const EVENT_PREFIX: &str = "urn:samapne:event:";
-const STREAM_KIND: NamedNodeRef<'_> =
-    NamedNodeRef::new_unchecked("https://w3id.org/samapne/ns#streamKind");
+const STREAM_KIND: NamedNodeRef<'_> = samapne::streamKind;
 
+/// The Activity Streams activity `local` (`Create`, `Update`, `Delete`).
 fn as_(local: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{AS}{local}"))
+    NamedNode::new_unchecked(format!("{}{local}", activity::NS))
 }
 
 /// One logged change.
@@ -161,10 +160,10 @@ fn event(
     let g = GraphName::NamedNode(graph.clone());
     let mut quads = vec![
         Quad::new(graph.clone(), rdf::TYPE, as_(activity), g.clone()),
-        Quad::new(graph.clone(), as_("object"), record.clone(), g.clone()),
+        Quad::new(graph.clone(), activity::object, record.clone(), g.clone()),
         Quad::new(
             graph.clone(),
-            as_("published"),
+            activity::published,
             Literal::new_typed_literal(&published, xsd::DATE_TIME),
             g.clone(),
         ),
@@ -197,14 +196,9 @@ fn event(
 /// Called for a record about to leave the public store: the stream keeps the fact of each
 /// change, but none of the withdrawn or deleted description.
 fn redactions(internal: &OxStore, record: &NamedNode) -> Result<Vec<GraphWrite>, StorageError> {
-    let object = as_("object");
+    let object = activity::object;
     let mut out = Vec::new();
-    for q in internal.quads_for_pattern(
-        None,
-        Some(object.as_ref()),
-        Some(record.as_ref().into()),
-        None,
-    ) {
+    for q in internal.quads_for_pattern(None, Some(object), Some(record.as_ref().into()), None) {
         let q = q?;
         let GraphName::NamedNode(graph) = q.graph_name else {
             continue;
@@ -237,11 +231,11 @@ fn redactions(internal: &OxStore, record: &NamedNode) -> Result<Vec<GraphWrite>,
 /// version before withdrawals stripped their events left in the stream. Run at start; returns
 /// how many events were rewritten (none once the store is clean). One atomic write.
 pub fn redact_gone(store: &crate::store::Store) -> Result<usize, StorageError> {
-    let object = as_("object");
+    let object = activity::object;
     let mut records = HashSet::new();
     for q in store
         .internal
-        .quads_for_pattern(None, Some(object.as_ref()), None, None)
+        .quads_for_pattern(None, Some(object), None, None)
     {
         let q = q?;
         let (GraphName::NamedNode(graph), Term::NamedNode(record)) = (&q.graph_name, &q.object)
@@ -279,7 +273,7 @@ pub fn replay(
         if q.subject.as_ref() == event_graph.as_ref().into() {
             match (q.predicate.as_str(), q.object) {
                 (p, Term::NamedNode(c)) if p == rdf::TYPE.as_str() => activity = Some(c),
-                (p, Term::NamedNode(o)) if p == format!("{AS}object") => object = Some(o),
+                (p, Term::NamedNode(o)) if p == activity::object.as_str() => object = Some(o),
                 _ => {}
             }
         } else {
@@ -290,7 +284,7 @@ pub fn replay(
         return Ok(None);
     };
     let graph = GraphName::NamedNode(object.clone());
-    let quads = (activity.as_str() != format!("{AS}Delete")).then(|| {
+    let quads = (activity != activity::Delete).then(|| {
         description
             .into_iter()
             .map(|q| Quad::new(q.subject, q.predicate, q.object, graph.clone()))
@@ -397,10 +391,10 @@ pub fn list(
             let m = m?;
             match (m.predicate.as_str(), m.object) {
                 (p, Term::NamedNode(c)) if p == rdf::TYPE.as_str() => {
-                    event.activity = c.as_str().trim_start_matches(AS).to_owned();
+                    event.activity = c.as_str().trim_start_matches(activity::NS).to_owned();
                 }
-                (p, Term::NamedNode(o)) if p == format!("{AS}object") => event.object = o,
-                (p, Term::Literal(l)) if p == format!("{AS}published") => {
+                (p, Term::NamedNode(o)) if p == activity::object.as_str() => event.object = o,
+                (p, Term::Literal(l)) if p == activity::published.as_str() => {
                     event.published = l.value().to_owned();
                 }
                 (p, Term::NamedNode(o)) if p == dct::publisher.as_str() => {

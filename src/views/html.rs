@@ -57,7 +57,7 @@ const KEYS: &[&str] = &[
 /// Renders `template` with `page` plus what every page has: language, texts, the language
 /// switch for `path` (a path with its query, without `lang`), the search box's `q`.
 pub fn render(template: &str, lang: &str, path: &str, mut page: Value) -> Result<String, String> {
-    let process_keys = super::i18n_process::TEXTS.iter().map(|(k, ..)| k);
+    let process_keys = super::i18n_process::TEXTS.iter().map(|(k, _)| k);
     let texts: serde_json::Map<String, Value> = KEYS
         .iter()
         .chain(process_keys)

@@ -1,121 +1,188 @@
 //! Interface texts in Bokmål, Nynorsk and English, and locale formatting of dates.
 use crate::vocab::{dcat, dct, foaf, modelldcatno, owl, samapne, skos};
 use oxigraph::model::NamedNodeRef;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
-/// The text for `key` in `lang` (nb, nn or en); unknown keys are returned as they are.
-pub fn t(lang: &str, key: &str) -> String {
-    let (nb, nn, en) = match key {
-        "site" => (
+/// Interface texts: (key, [nb, nn, en]).
+const TEXTS: &[(&str, [&str; 3])] = &[
+    (
+        "site",
+        [
             "SamÅpne – datakatalog",
             "SamÅpne – datakatalog",
             "SamÅpne – data catalogue",
-        ),
-        "skip" => (
+        ],
+    ),
+    (
+        "skip",
+        [
             "Hopp til hovedinnhold",
             "Hopp til hovudinnhald",
             "Skip to main content",
-        ),
-        "search" => ("Søk", "Søk", "Search"),
-        "search_label" => ("Søk i datasett", "Søk i datasett", "Search datasets"),
-        "search_button" => ("Søk", "Søk", "Search"),
-        "language" => ("Språk", "Språk", "Language"),
-        "datasets" => ("Datasett", "Datasett", "Datasets"),
-        "coordinations" => (
+        ],
+    ),
+    ("search", ["Søk", "Søk", "Search"]),
+    (
+        "search_label",
+        ["Søk i datasett", "Søk i datasett", "Search datasets"],
+    ),
+    ("search_button", ["Søk", "Søk", "Search"]),
+    ("language", ["Språk", "Språk", "Language"]),
+    ("datasets", ["Datasett", "Datasett", "Datasets"]),
+    (
+        "coordinations",
+        [
             "Samordnede datasett",
             "Samordna datasett",
             "Coordinated datasets",
-        ),
-        "concepts" => ("Begreper", "Omgrep", "Concepts"),
-        "organisations" => ("Virksomheter", "Verksemder", "Organisations"),
-        "newest" => (
+        ],
+    ),
+    ("concepts", ["Begreper", "Omgrep", "Concepts"]),
+    (
+        "organisations",
+        ["Virksomheter", "Verksemder", "Organisations"],
+    ),
+    (
+        "newest",
+        [
             "Sist endrede datasett",
             "Sist endra datasett",
             "Recently changed datasets",
-        ),
-        "home_intro" => (
+        ],
+    ),
+    (
+        "home_intro",
+        [
             "Kommunenes datasett, samordnede datasett og begreper, beskrevet etter DCAT-AP-NO.",
             "Datasetta til kommunane, samordna datasett og omgrep, skildra etter DCAT-AP-NO.",
             "Municipal datasets, coordinated datasets and concepts, described with DCAT-AP-NO.",
-        ),
-        "distributions" => ("Distribusjoner", "Distribusjonar", "Distributions"),
-        "download" => ("Last ned", "Last ned", "Download"),
-        "access" => ("Tilgang", "Tilgang", "Access"),
-        "follows" => (
+        ],
+    ),
+    (
+        "distributions",
+        ["Distribusjoner", "Distribusjonar", "Distributions"],
+    ),
+    ("download", ["Last ned", "Last ned", "Download"]),
+    ("access", ["Tilgang", "Tilgang", "Access"]),
+    (
+        "follows",
+        [
             "Følger det samordnede datasettet",
             "Følgjer det samordna datasettet",
             "Follows the coordinated dataset",
-        ),
-        "others_following" => (
+        ],
+    ),
+    (
+        "others_following",
+        [
             "Andre kommuner som følger det",
             "Andre kommunar som følgjer det",
             "Other municipalities following it",
-        ),
-        "followers" => ("Hvem følger det", "Kven følgjer det", "Who follows it"),
-        "about_concept" => (
+        ],
+    ),
+    (
+        "followers",
+        ["Hvem følger det", "Kven følgjer det", "Who follows it"],
+    ),
+    (
+        "about_concept",
+        [
             "Datasett om begrepet",
             "Datasett om omgrepet",
             "Datasets about this concept",
-        ),
-        "publishes" => (
+        ],
+    ),
+    (
+        "publishes",
+        [
             "Datasett fra virksomheten",
             "Datasett frå verksemda",
             "Datasets of this organisation",
-        ),
-        "formats" => ("Andre formater", "Andre format", "Other formats"),
-        "results" => ("treff", "treff", "results"),
-        "no_results" => ("Ingen treff.", "Ingen treff.", "No results."),
-        "filters" => ("Avgrens", "Avgrens", "Refine"),
-        "remove_filter" => ("fjern", "fjern", "remove"),
-        "next" => ("Neste side", "Neste side", "Next page"),
-        "previous" => ("Forrige side", "Førre side", "Previous page"),
-        "catalog_of" => ("Datakatalog", "Datakatalog", "Data catalogue"),
-        "not_found" => ("Finnes ikke", "Finst ikkje", "Not found"),
-        "kind_dataset" => ("Datasett", "Datasett", "Dataset"),
-        "kind_series" => (
+        ],
+    ),
+    (
+        "formats",
+        ["Andre formater", "Andre format", "Other formats"],
+    ),
+    ("results", ["treff", "treff", "results"]),
+    (
+        "no_results",
+        ["Ingen treff.", "Ingen treff.", "No results."],
+    ),
+    ("filters", ["Avgrens", "Avgrens", "Refine"]),
+    ("remove_filter", ["fjern", "fjern", "remove"]),
+    ("next", ["Neste side", "Neste side", "Next page"]),
+    ("previous", ["Forrige side", "Førre side", "Previous page"]),
+    (
+        "catalog_of",
+        ["Datakatalog", "Datakatalog", "Data catalogue"],
+    ),
+    ("not_found", ["Finnes ikke", "Finst ikkje", "Not found"]),
+    ("kind_dataset", ["Datasett", "Datasett", "Dataset"]),
+    (
+        "kind_series",
+        [
             "Samordnet datasett",
             "Samordna datasett",
             "Coordinated dataset",
-        ),
-        "kind_service" => ("Datatjeneste", "Datateneste", "Data service"),
-        "kind_concept" => ("Begrep", "Omgrep", "Concept"),
-        "kind_model" => (
+        ],
+    ),
+    (
+        "kind_service",
+        ["Datatjeneste", "Datateneste", "Data service"],
+    ),
+    ("kind_concept", ["Begrep", "Omgrep", "Concept"]),
+    (
+        "kind_model",
+        [
             "Informasjonsmodell",
             "Informasjonsmodell",
             "Information model",
-        ),
-        "kind_org" => ("Virksomhet", "Verksemd", "Organisation"),
-        "kind_catalog" => ("Datakatalog", "Datakatalog", "Data catalogue"),
-        "org" => ("Virksomhet", "Verksemd", "Organisation"),
-        "theme" => ("EU-tema", "EU-tema", "EU theme"),
-        "los" => ("LOS-tema", "LOS-tema", "LOS theme"),
-        "format" => ("Format", "Format", "Format"),
-        "coordination" => ("Samordning", "Samordning", "Coordination"),
-        "concept" => ("Begrep", "Omgrep", "Concept"),
-        other => {
-            return super::i18n_process::t(lang, other)
-                .unwrap_or(other)
-                .to_owned();
-        }
-    };
+        ],
+    ),
+    ("kind_org", ["Virksomhet", "Verksemd", "Organisation"]),
+    (
+        "kind_catalog",
+        ["Datakatalog", "Datakatalog", "Data catalogue"],
+    ),
+    ("org", ["Virksomhet", "Verksemd", "Organisation"]),
+    ("theme", ["EU-tema", "EU-tema", "EU theme"]),
+    ("los", ["LOS-tema", "LOS-tema", "LOS theme"]),
+    ("format", ["Format", "Format", "Format"]),
+    ("coordination", ["Samordning", "Samordning", "Coordination"]),
+    ("concept", ["Begrep", "Omgrep", "Concept"]),
+];
+
+/// Every text by key: [`TEXTS`] and the opening process's texts.
+static ALL: LazyLock<HashMap<&'static str, [&'static str; 3]>> = LazyLock::new(|| {
+    TEXTS
+        .iter()
+        .chain(super::i18n_process::TEXTS)
+        .map(|(k, texts)| (*k, *texts))
+        .collect()
+});
+
+/// Of texts in [nb, nn, en], the one for `lang` (Bokmål for any other language).
+fn pick<'a>(lang: &str, [nb, nn, en]: &[&'a str; 3]) -> &'a str {
     match lang {
         "nn" => nn,
         "en" => en,
         _ => nb,
     }
-    .to_owned()
+}
+
+/// The text for `key` in `lang` (nb, nn or en); unknown keys are returned as they are.
+pub fn t(lang: &str, key: &str) -> String {
+    ALL.get(key)
+        .map_or(key, |texts| pick(lang, texts))
+        .to_owned()
 }
 
 /// The label of a predicate on record pages; `None` for predicates shown elsewhere or not at all.
 pub fn predicate(lang: &str, iri: &str) -> Option<String> {
-    let (_, [nb, nn, en]) = PREDICATES.iter().find(|(p, _)| p.as_str() == iri)?;
-    Some(
-        match lang {
-            "nn" => nn,
-            "en" => en,
-            _ => nb,
-        }
-        .to_string(),
-    )
+    let (_, texts) = PREDICATES.iter().find(|(p, _)| p.as_str() == iri)?;
+    Some(pick(lang, texts).to_owned())
 }
 
 /// The properties pages show, by IRI, with their labels in nb, nn and en.

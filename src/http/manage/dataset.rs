@@ -2,11 +2,14 @@
 //! may take next; a posted form takes the step (or edits the description).
 use super::coordinations;
 use crate::auth::Principal;
+use crate::domain::input::{
+    Approval, Assessment, Preparation, Priority, Publish, Sources, StepInput, Withdraw,
+};
 use crate::domain::process::{self, Light, State as Lc};
 use crate::domain::steps::{ACCESS_METHODS, BUSINESS_MODELS, Step};
 use crate::domain::{Kind, inventory, overview, write};
 use crate::error::AppError;
-use crate::http::process::{process_json, step_from, take_step};
+use crate::http::process::{process_json, take_step};
 use crate::http::response::language;
 use crate::http::state::AppState;
 use crate::http::ui::{
@@ -29,6 +32,20 @@ fn step_forms(
     sources: &[inventory::DataSource],
     linked: &[String],
 ) -> Vec<Value> {
+    forms(lang, sources, linked)
+        .into_iter()
+        .filter(|(step, ..)| step.from_states().contains(&state) && step.roles().iter().any(|r| who.may(r, org)))
+        .filter(|(step, ..)| !matches!(step, Step::Sources(_)) || !sources.is_empty())
+        .map(|(step, path, label, fields, hidden)| {
+            json!({ "name": step.name(), "path": path, "label": t(lang, label), "fields": fields, "hidden": hidden })
+        })
+        .collect()
+}
+
+/// One form per step (a table): the step, its path, its label, its fields and hidden fields.
+type StepForm = (Step, &'static str, &'static str, Value, Value);
+
+fn forms(lang: &str, sources: &[inventory::DataSource], linked: &[String]) -> [StepForm; 9] {
     let opts = |values: &[&str], label: &dyn Fn(&str) -> String| -> Vec<Value> {
         values
             .iter()
@@ -49,7 +66,7 @@ fn step_forms(
                 justification: String::new(),
                 legal_note: None,
             },
-            "assessment",
+            Assessment::PATH,
             "assess",
             json!([{ "name": "trafficLight", "type": "select", "label": t(lang, "traffic_light"), "options": lights },
                    { "name": "justification", "type": "text", "label": t(lang, "justification"), "required": true },
@@ -61,7 +78,7 @@ fn step_forms(
                 priority: 1,
                 decision: false,
             },
-            "priority",
+            Priority::PATH,
             "propose_priority",
             json!([{ "name": "priority", "type": "select", "label": t(lang, "priority"), "options": priorities }]),
             json!([{ "name": "decision", "value": "false" }]),
@@ -71,7 +88,7 @@ fn step_forms(
                 priority: 1,
                 decision: true,
             },
-            "priority",
+            Priority::PATH,
             "decide_priority",
             json!([{ "name": "priority", "type": "select", "label": t(lang, "priority"), "options": priorities }]),
             json!([{ "name": "decision", "value": "true" }]),
@@ -81,7 +98,7 @@ fn step_forms(
                 approved: true,
                 note: None,
             },
-            "approval",
+            Approval::PATH,
             "approve",
             json!([{ "name": "note", "type": "text", "label": t(lang, "approval_note") }]),
             json!([{ "name": "approved", "value": "true" }]),
@@ -91,7 +108,7 @@ fn step_forms(
                 approved: false,
                 note: None,
             },
-            "approval",
+            Approval::PATH,
             "reject",
             json!([{ "name": "note", "type": "text", "label": t(lang, "approval_note") }]),
             json!([{ "name": "approved", "value": "false" }]),
@@ -102,18 +119,30 @@ fn step_forms(
                 business_model: String::new(),
                 access_method: String::new(),
             },
-            "preparation",
+            Preparation::PATH,
             "prepare",
             json!([{ "name": "licence", "type": "select", "label": t(lang, "licence"), "options": opts(&licences, &|l| l.rsplit('/').next().unwrap_or(l).replace('_', " ")) },
                    { "name": "businessModel", "type": "select", "label": t(lang, "business_model"), "options": opts(BUSINESS_MODELS, &|v| v.to_owned()) },
                    { "name": "accessMethod", "type": "select", "label": t(lang, "access_method"), "options": opts(ACCESS_METHODS, &|v| v.to_owned()) }]),
             json!([]),
         ),
-        (Step::Publish, "publish", "publish", json!([]), json!([])),
-        (Step::Withdraw, "withdraw", "withdraw", json!([]), json!([])),
+        (
+            Step::Publish,
+            Publish::PATH,
+            "publish",
+            json!([]),
+            json!([]),
+        ),
+        (
+            Step::Withdraw,
+            Withdraw::PATH,
+            "withdraw",
+            json!([]),
+            json!([]),
+        ),
         (
             Step::Sources(Vec::new()),
-            "data-sources",
+            Sources::PATH,
             "link_sources",
             json!([{ "name": "dataSources", "type": "checkboxes", "label": t(lang, "data_sources"),
                      "options": sources.iter().map(|s| json!({ "value": s.id, "label": s.title, "selected": linked.contains(&s.id) })).collect::<Vec<_>>() }]),
@@ -121,13 +150,6 @@ fn step_forms(
         ),
     ];
     candidates
-        .into_iter()
-        .filter(|(step, ..)| step.from_states().contains(&state) && step.roles().iter().any(|r| who.may(r, org)))
-        .filter(|(step, ..)| !matches!(step, Step::Sources(_)) || !sources.is_empty())
-        .map(|(step, path, label, fields, hidden)| {
-            json!({ "name": step.name(), "path": path, "label": t(lang, label), "fields": fields, "hidden": hidden })
-        })
-        .collect()
 }
 
 /// `GET /manage/{orgnr}/datasets/{id}`: the dataset's process, history and next steps.
@@ -180,10 +202,32 @@ pub async fn manage_dataset(
         Some((e, label)) => (Some(e), label.clone()),
         None => (None, None),
     };
+    let facts = process_facts(lang, p, entry, coordination);
+    let history = history_rows(lang, history);
+    let title = entry.map_or_else(|| id.clone(), |e| e.title.clone());
+    let data = json!({
+        "title": title, "user": s.principal.name, "org": org, "id": id, "csrf": s.csrf,
+        "iri": d.iri.as_str(), "public_href": d.iri.as_str().strip_prefix(&state.config.base_url).unwrap_or("/"),
+        "published": d.public, "facts": facts, "history": history,
+        "steps": step_forms(lang, &s.principal, &org, p.state, &sources, &p.sources),
+        "edit": s.principal.may("data-steward", &org).then(|| turtle(&d.description)),
+        // The report: existing coordinations are checked when a dataset is assessed.
+        "coordinations": if p.state <= Lc::Prioritised { coordinations } else { Vec::new() },
+    });
+    page("manage_dataset.html", lang, &uri, data)
+}
+
+/// The process record's facts for the dataset's page, with the demand it has.
+fn process_facts(
+    lang: &str,
+    p: &process::Process,
+    entry: Option<&overview::Entry>,
+    coordination: Option<String>,
+) -> Vec<Value> {
     let fact = |key: &str, value: Option<String>| {
         value.map(|v| json!({ "label": t(lang, key), "value": v }))
     };
-    let facts: Vec<Value> = [
+    [
         fact("status", Some(state_label(lang, p.state.name()))),
         fact(
             "traffic_light",
@@ -210,31 +254,96 @@ pub async fn manage_dataset(
     ]
     .into_iter()
     .flatten()
-    .collect();
-    let history: Vec<Value> = history
+    .collect()
+}
+
+/// The steps taken so far, as rows: step, state reached, when, and by whom (shortened).
+fn history_rows(lang: &str, history: Vec<(String, String, String, String)>) -> Vec<Value> {
+    history
         .into_iter()
         .map(|(step, to, agent, time)| {
             json!({ "step": step, "state": state_label(lang, &to), "time": time.get(..16).unwrap_or(&time).replace('T', " "),
                     "agent": agent.trim_start_matches("urn:samapne:user:").trim_start_matches("urn:samapne:token:").chars().take(24).collect::<String>() })
         })
-        .collect();
-    let title = entry.map_or_else(|| id.clone(), |e| e.title.clone());
-    let data = json!({
-        "title": title, "user": s.principal.name, "org": org, "id": id, "csrf": s.csrf,
-        "iri": d.iri.as_str(), "public_href": d.iri.as_str().strip_prefix(&state.config.base_url).unwrap_or("/"),
-        "published": d.public, "facts": facts, "history": history,
-        "steps": step_forms(lang, &s.principal, &org, p.state, &sources, &p.sources),
-        "edit": s.principal.may("data-steward", &org).then(|| turtle(&d.description)),
-        // The report: existing coordinations are checked when a dataset is assessed.
-        "coordinations": if p.state <= Lc::Prioritised { coordinations } else { Vec::new() },
-    });
-    page("manage_dataset.html", lang, &uri, data)
+        .collect()
 }
 
-/// `POST /manage/{orgnr}/datasets/{id}/{step}`: takes the step, back to the dataset's page.
-pub async fn manage_step(
+/// A step's input from a web form's fields: the input the JSON API reads, filled in from
+/// the form (empty fields are absent).
+pub trait FromForm {
+    fn from_form(form: &Form) -> Self;
+}
+
+fn field(form: &Form, name: &str) -> Option<String> {
+    form.get(name)
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_owned)
+}
+
+impl FromForm for Assessment {
+    fn from_form(form: &Form) -> Self {
+        Self {
+            traffic_light: field(form, "trafficLight").unwrap_or_default(),
+            justification: field(form, "justification").unwrap_or_default(),
+            legal_note: field(form, "legalNote"),
+        }
+    }
+}
+
+impl FromForm for Priority {
+    fn from_form(form: &Form) -> Self {
+        Self {
+            priority: field(form, "priority")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0),
+            decision: form.get("decision") == Some("true"),
+        }
+    }
+}
+
+impl FromForm for Approval {
+    fn from_form(form: &Form) -> Self {
+        Self {
+            approved: form.get("approved") == Some("true"),
+            note: field(form, "note"),
+        }
+    }
+}
+
+impl FromForm for Preparation {
+    fn from_form(form: &Form) -> Self {
+        Self {
+            licence: field(form, "licence").unwrap_or_default(),
+            business_model: field(form, "businessModel").unwrap_or_default(),
+            access_method: field(form, "accessMethod").unwrap_or_default(),
+        }
+    }
+}
+
+impl FromForm for Sources {
+    fn from_form(form: &Form) -> Self {
+        Self {
+            data_sources: form.all("dataSources"),
+        }
+    }
+}
+
+impl FromForm for Publish {
+    fn from_form(_: &Form) -> Self {
+        Self {}
+    }
+}
+
+impl FromForm for Withdraw {
+    fn from_form(_: &Form) -> Self {
+        Self {}
+    }
+}
+
+/// `POST /manage/{orgnr}/datasets/{id}/{I::PATH}`: takes the step the form describes.
+pub async fn manage_step<I: StepInput + FromForm>(
     State(state): State<AppState>,
-    Path((org, id, step)): Path<(String, String, String)>,
+    Path((org, id)): Path<(String, String)>,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
@@ -245,26 +354,8 @@ pub async fn manage_step(
         Ok(x) => x,
         Err(r) => return *r,
     };
-    if step == "description" {
-        return edit_description(&state, s.principal, &id, &form, lang, &uri, &back).await;
-    }
-    let text = |k: &str| form.get(k).filter(|v| !v.trim().is_empty());
-    let json = match step.as_str() {
-        "assessment" => {
-            json!({ "trafficLight": text("trafficLight"), "justification": text("justification").unwrap_or_default(), "legalNote": text("legalNote") })
-        }
-        "priority" => {
-            json!({ "priority": text("priority").and_then(|p| p.parse::<u8>().ok()).unwrap_or(0), "decision": text("decision") == Some("true") })
-        }
-        "approval" => json!({ "approved": text("approved") == Some("true"), "note": text("note") }),
-        "preparation" => {
-            json!({ "licence": text("licence"), "businessModel": text("businessModel"), "accessMethod": text("accessMethod") })
-        }
-        "data-sources" => json!({ "dataSources": form.all("dataSources") }),
-        _ => json!({}),
-    };
     let taken = async {
-        let step = step_from(&step, json.to_string().as_bytes())?;
+        let step = I::from_form(&form).into_step()?;
         take_step(&state, s.principal.clone(), &id, step, &headers).await
     }
     .await;
@@ -275,6 +366,23 @@ pub async fn manage_step(
         }
         Err(e) => error_page(lang, &uri, &back, e),
     }
+}
+
+/// `POST /manage/{orgnr}/datasets/{id}/description`: the steward's edit of the description.
+pub async fn manage_description(
+    State(state): State<AppState>,
+    Path((org, id)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = language(&uri, &headers);
+    let back = format!("/manage/{org}/datasets/{id}");
+    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
+        Ok(x) => x,
+        Err(r) => return *r,
+    };
+    edit_description(&state, s.principal, &id, &form, lang, &uri, &back).await
 }
 
 /// A description as Turtle with our prefixes, for the edit form.

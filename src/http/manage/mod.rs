@@ -5,7 +5,7 @@
 mod dataset;
 mod register;
 
-pub use dataset::{manage_dataset, manage_step};
+pub use dataset::{manage_dataset, manage_description, manage_step};
 pub use register::{manage_register, manage_source};
 
 use super::response::language;
@@ -19,11 +19,11 @@ use crate::domain::{inventory, needs, overview};
 use crate::error::AppError;
 use crate::http::state::AppState;
 use crate::views::i18n::t;
+use crate::vocab::dcat;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use oxigraph::model::NamedNode;
 use oxigraph::model::vocab::rdf;
 use serde_json::{Value, json};
 
@@ -97,24 +97,7 @@ pub async fn manage(
         .iter()
         .map(|e| labelled(lang, e))
         .collect();
-    let options = |values: Vec<(String, String)>, current: Option<String>| -> Vec<Value> {
-        values
-            .into_iter()
-            .map(|(v, l)| json!({ "value": v, "label": l, "selected": current.as_deref() == Some(v.as_str()) }))
-            .collect()
-    };
-    let filters = json!([
-        { "name": "status", "label": t(lang, "status"), "options": options(
-            Lc::ALL.iter().map(|s| (s.name().to_owned(), state_label(lang, s.name()))).collect(), filter.status.clone()) },
-        { "name": "light", "label": t(lang, "traffic_light"), "options": options(
-            Light::ALL.iter().map(|l| (l.name().to_owned(), light_label(lang, Some(l.name())))).collect(), filter.light.clone()) },
-        { "name": "priority", "label": t(lang, "priority"), "options": options(
-            (1..=5).map(|p: u8| (p.to_string(), p.to_string())).collect(), filter.priority.map(|p| p.to_string())) },
-        { "name": "source", "label": t(lang, "data_sources"), "options": options(
-            sources.iter().map(|s| (s.id.clone(), s.title.clone())).collect(), filter.source.clone()) },
-        { "name": "coordination", "label": t(lang, "coordination"), "options": options(
-            vec![("any".into(), "✓".into()), ("none".into(), "–".into())], filter.coordination.clone()) },
-    ]);
+    let filters = filter_fields(lang, &filter, &sources);
     let rows: Vec<Value> = entries
         .iter()
         .filter(|e| filter.keeps(e))
@@ -131,15 +114,7 @@ pub async fn manage(
             json!({ "value": iri, "label": labels.get(&iri) })
         })
         .collect();
-    let needs: Vec<Value> = needs
-        .iter()
-        .map(|n| {
-            let mut v = serde_json::to_value(n).unwrap_or_default();
-            v["created_label"] = json!(crate::views::i18n::date(lang, &n.created));
-            v["kind_label"] = json!(t(lang, &format!("need_{}", n.kind)));
-            v
-        })
-        .collect();
+    let needs = need_rows(lang, &needs);
     let org_name = labels
         .get(&format!("{}/organizations/{org}", state.config.base_url))
         .cloned()
@@ -155,19 +130,58 @@ pub async fn manage(
     page("manage.html", lang, &uri, data)
 }
 
+/// The internal overview's filters, each a select with the current choice selected.
+fn filter_fields(
+    lang: &str,
+    filter: &overview::Filter,
+    sources: &[inventory::DataSource],
+) -> Value {
+    let options = |values: Vec<(String, String)>, current: Option<String>| -> Vec<Value> {
+        values
+            .into_iter()
+            .map(|(v, l)| json!({ "value": v, "label": l, "selected": current.as_deref() == Some(v.as_str()) }))
+            .collect()
+    };
+    json!([
+        { "name": "status", "label": t(lang, "status"), "options": options(
+            Lc::ALL.iter().map(|s| (s.name().to_owned(), state_label(lang, s.name()))).collect(), filter.status.clone()) },
+        { "name": "light", "label": t(lang, "traffic_light"), "options": options(
+            Light::ALL.iter().map(|l| (l.name().to_owned(), light_label(lang, Some(l.name())))).collect(), filter.light.clone()) },
+        { "name": "priority", "label": t(lang, "priority"), "options": options(
+            (1..=5).map(|p: u8| (p.to_string(), p.to_string())).collect(), filter.priority.map(|p| p.to_string())) },
+        { "name": "source", "label": t(lang, "data_sources"), "options": options(
+            sources.iter().map(|s| (s.id.clone(), s.title.clone())).collect(), filter.source.clone()) },
+        { "name": "coordination", "label": t(lang, "coordination"), "options": options(
+            vec![("any".into(), "✓".into()), ("none".into(), "–".into())], filter.coordination.clone()) },
+    ])
+}
+
+/// The organisation's data needs as rows, with their date and kind labelled.
+fn need_rows(lang: &str, needs: &[needs::Need]) -> Vec<Value> {
+    needs
+        .iter()
+        .map(|n| {
+            let mut v = serde_json::to_value(n).unwrap_or_default();
+            v["created_label"] = json!(crate::views::i18n::date(lang, &n.created));
+            v["kind_label"] = json!(t(lang, &format!("need_{}", n.kind)));
+            v
+        })
+        .collect()
+}
+
 /// Every coordination (`dcat:DatasetSeries`) as (label, path), by label.
 pub(super) fn coordinations(
     store: &crate::store::Store,
     base: &str,
     lang: &str,
 ) -> Result<Vec<Value>, AppError> {
-    let series = NamedNode::new_unchecked("http://www.w3.org/ns/dcat#DatasetSeries");
     let mut out = Vec::new();
-    for q in
-        store
-            .public
-            .quads_for_pattern(None, Some(rdf::TYPE), Some(series.as_ref().into()), None)
-    {
+    for q in store.public.quads_for_pattern(
+        None,
+        Some(rdf::TYPE),
+        Some(dcat::DatasetSeries.into()),
+        None,
+    ) {
         if let oxigraph::model::NamedOrBlankNode::NamedNode(c) = q?.subject {
             let label = label_of(store, c.as_str(), lang);
             let href = c

@@ -6,6 +6,7 @@ use crate::http::process::json_body;
 use crate::http::response::language;
 use crate::http::state::AppState;
 use crate::http::ui::{blocking, error_page, posted, redirect};
+use crate::vocab::{dcat, dct};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
@@ -68,26 +69,25 @@ pub async fn manage_register(
         Ok(i) => i,
         Err(e) => return error_page(lang, &uri, &back, e.into()),
     };
-    let dct = |l: &str| NamedNode::new_unchecked(format!("http://purl.org/dc/terms/{l}"));
     let mut triples = vec![
         Triple::new(iri.clone(), rdf::TYPE, Kind::Dataset.class()),
         Triple::new(
             iri.clone(),
-            dct("identifier"),
+            dct::identifier,
             Literal::new_simple_literal(&id),
         ),
         Triple::new(
             iri.clone(),
-            dct("publisher"),
+            dct::publisher,
             NamedNode::new_unchecked(format!("{base}/organizations/{org}")),
         ),
     ];
-    for (field, p) in [("title", "title"), ("description", "description")] {
+    for (field, p) in [("title", dct::title), ("description", dct::description)] {
         let v = form.get(field).unwrap_or_default().trim();
         if !v.is_empty() {
             triples.push(Triple::new(
                 iri.clone(),
-                dct(p),
+                p,
                 Literal::new_language_tagged_literal_unchecked(v, "nb"),
             ));
         }
@@ -98,7 +98,7 @@ pub async fn manage_register(
     {
         triples.push(Triple::new(
             iri.clone(),
-            NamedNode::new_unchecked("http://www.w3.org/ns/dcat#theme"),
+            dcat::theme,
             NamedNode::new_unchecked(theme),
         ));
     }

@@ -1,47 +1,53 @@
-//! What the HTML pages show, read from the public store: a record's facts with human labels
-//! (from the shipped vocabularies and the records they link to), its distributions, and how it
-//! relates to coordinations, concepts and other municipalities.
+//! What the HTML pages show, read through the public read layer ([`Public`]): a record's
+//! facts with human labels (from the shipped vocabularies and the records they link to), its
+//! distributions, and how it relates to coordinations, concepts and other municipalities.
 mod record;
 
 use super::i18n::{self, t};
+use crate::catalog::Public;
 use crate::conneg::Format;
 use crate::search::{Facet, Query};
-use crate::store::Store;
-use oxigraph::model::vocab::rdf;
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
+use crate::vocab::{dcat, dct, foaf, skos, vcard};
+use oxigraph::model::vocab::{rdf, rdfs};
+use oxigraph::model::{NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::store::StorageError;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-const DCT: &str = "http://purl.org/dc/terms/";
-const DCAT: &str = "http://www.w3.org/ns/dcat#";
-const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
-const FOAF: &str = "http://xmlns.com/foaf/0.1/";
 /// Predicates whose values are a label, in order of preference.
-const LABELS: &[&str] = &[
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://purl.org/dc/terms/title",
-    "http://xmlns.com/foaf/0.1/name",
-    "http://www.w3.org/2006/vcard/ns#hasOrganizationName",
-    "http://www.w3.org/2000/01/rdf-schema#label",
+const LABELS: &[NamedNodeRef<'static>] = &[
+    skos::prefLabel,
+    dct::title,
+    foaf::name,
+    vcard::hasOrganizationName,
+    rdfs::LABEL,
 ];
 
 fn iri(s: impl Into<String>) -> NamedNode {
     NamedNode::new_unchecked(s)
 }
 
-/// Reads the store for one page in one language.
+/// What a page of the organisation's open overview lists of a record it has not published:
+/// its title and state, nothing else (the domain's public projection of internal records).
+pub struct Unpublished {
+    pub title: String,
+    pub state: &'static str,
+}
+
+/// Builds one page in one language from public data only.
 pub struct Page<'a> {
-    pub store: &'a Store,
+    pub public: Public<'a>,
     pub base: &'a str,
     pub lang: &'a str,
     /// The search index, for lists that can be long (followers of a coordination, datasets
     /// about a concept or of an organisation).
     pub index: Option<&'a crate::search::Index>,
+    /// For a catalogue's page: its organisation's unpublished records.
+    pub unpublished: &'a [Unpublished],
 }
 
 /// The organisation number of a catalogue IRI `{base}/catalogs/{orgnr}`.
-pub(super) fn path_org<'a>(iri: &'a str, base: &str) -> Option<&'a str> {
+pub fn path_org<'a>(iri: &'a str, base: &str) -> Option<&'a str> {
     iri.strip_prefix(base)?.strip_prefix("/catalogs/")
 }
 
@@ -104,18 +110,8 @@ impl Page<'_> {
     }
 
     /// The best literal of `p` on `s` in the page's language.
-    fn literal(&self, s: &NamedNode, p: &str) -> Result<Option<String>, StorageError> {
-        let mut found: Vec<(String, String)> = Vec::new();
-        for q in self.store.public.quads_for_pattern(
-            Some(s.as_ref().into()),
-            Some(iri(p).as_ref()),
-            None,
-            None,
-        ) {
-            if let Term::Literal(l) = q?.object {
-                found.push((l.language().unwrap_or("").to_owned(), l.value().to_owned()));
-            }
-        }
+    fn literal(&self, s: &NamedNode, p: NamedNodeRef<'_>) -> Result<Option<String>, StorageError> {
+        let found = self.public.literals(s, p)?;
         Ok(crate::search::pick(&found, self.lang).map(str::to_owned))
     }
 
@@ -137,7 +133,7 @@ impl Page<'_> {
             return Ok(l.to_owned());
         }
         for p in LABELS {
-            if let Some(l) = self.literal(target, p)? {
+            if let Some(l) = self.literal(target, *p)? {
                 return Ok(l);
             }
         }
@@ -154,24 +150,6 @@ impl Page<'_> {
         note: Option<String>,
     ) -> Result<Value, StorageError> {
         Ok(json!({ "text": self.label(target)?, "href": self.href(target.as_str()), "note": note }))
-    }
-
-    /// Subjects `?s` with `?s p o` in the public store, in IRI order.
-    fn subjects(&self, p: &str, o: &NamedNode) -> Result<Vec<NamedNode>, StorageError> {
-        let mut out = Vec::new();
-        for q in self.store.public.quads_for_pattern(
-            None,
-            Some(iri(p).as_ref()),
-            Some(o.as_ref().into()),
-            None,
-        ) {
-            if let NamedOrBlankNode::NamedNode(s) = q?.subject {
-                out.push(s);
-            }
-        }
-        out.sort();
-        out.dedup();
-        Ok(out)
     }
 
     /// Organisations with datasets in `series` (but `except`), with how many, most first;
@@ -250,18 +228,18 @@ impl Page<'_> {
 
     /// The home page: counts, newest datasets, coordinations.
     pub fn home(&self) -> Result<Value, StorageError> {
-        let count = |class: &str| -> Result<usize, StorageError> {
-            Ok(self.subjects(rdf::TYPE.as_str(), &iri(class))?.len())
+        let count = |class: NamedNodeRef<'_>| -> Result<usize, StorageError> {
+            Ok(self.public.subjects(rdf::TYPE, &class.into_owned())?.len())
         };
-        let datasets = self.subjects(rdf::TYPE.as_str(), &iri(format!("{DCAT}Dataset")))?;
+        let datasets = self
+            .public
+            .subjects(rdf::TYPE, &dcat::Dataset.into_owned())?;
         let mut dated: Vec<(String, NamedNode)> = Vec::new();
         for d in datasets
             .iter()
             .filter(|d| d.as_str().starts_with(self.base))
         {
-            let modified = self
-                .literal(d, &format!("{DCT}modified"))?
-                .unwrap_or_default();
+            let modified = self.literal(d, dct::modified)?.unwrap_or_default();
             dated.push((modified, d.clone()));
         }
         dated.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -273,8 +251,11 @@ impl Page<'_> {
             )?);
         }
         let mut coordinations = Vec::new();
-        for s in self.subjects(rdf::TYPE.as_str(), &iri(format!("{DCAT}DatasetSeries")))? {
-            let followers = self.subjects(&format!("{DCAT}inSeries"), &s)?.len();
+        for s in self
+            .public
+            .subjects(rdf::TYPE, &dcat::DatasetSeries.into_owned())?
+        {
+            let followers = self.public.subjects(dcat::inSeries, &s)?.len();
             // (One index look-up per coordination; there are few.)
             coordinations.push(self.link(
                 &s,
@@ -287,9 +268,9 @@ impl Page<'_> {
         }
         let counts = vec![
             json!({ "label": t(self.lang, "datasets"), "count": i18n::number(self.lang, datasets.len()), "href": format!("/search?lang={}", self.lang) }),
-            json!({ "label": t(self.lang, "coordinations"), "count": i18n::number(self.lang, count(&format!("{DCAT}DatasetSeries"))?), "href": "#coordinations" }),
-            json!({ "label": t(self.lang, "concepts"), "count": i18n::number(self.lang, count(&format!("{SKOS}Concept"))? ), "href": format!("/search?lang={}", self.lang) }),
-            json!({ "label": t(self.lang, "organisations"), "count": i18n::number(self.lang, count(&format!("{FOAF}Agent"))?), "href": format!("/search?lang={}", self.lang) }),
+            json!({ "label": t(self.lang, "coordinations"), "count": i18n::number(self.lang, count(dcat::DatasetSeries)?), "href": "#coordinations" }),
+            json!({ "label": t(self.lang, "concepts"), "count": i18n::number(self.lang, count(skos::Concept)?), "href": format!("/search?lang={}", self.lang) }),
+            json!({ "label": t(self.lang, "organisations"), "count": i18n::number(self.lang, count(foaf::Agent)?), "href": format!("/search?lang={}", self.lang) }),
         ];
         Ok(json!({
             "title": t(self.lang, "site"),

@@ -49,7 +49,7 @@ const FACT_ORDER: &[NamedNodeRef<'static>] = &[
 impl Page<'_> {
     /// The page of a public record, or `None` if there is none.
     pub fn record(&self, record: &NamedNode) -> Result<Option<Value>, StorageError> {
-        let Some(triples) = crate::harvest::record(self.store, self.base, record)? else {
+        let Some(triples) = self.public.record(self.base, record)? else {
             return Ok(None);
         };
         let own: Vec<&Triple> = triples
@@ -271,9 +271,9 @@ impl Page<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         let mut sections = vec![json!({ "title": t(self.lang, "datasets"), "items": items })];
         if let Some(org) = path_org(record.as_str(), self.base) {
-            let entries = crate::domain::overview::unpublished(self.store, self.base, org)?;
             let overview = format!("/catalogs/{org}/overview");
-            let items: Vec<Value> = entries
+            let items: Vec<Value> = self
+                .unpublished
                 .iter()
                 .map(|e| {
                     let state = t(self.lang, &format!("state_{}", e.state));

@@ -1,5 +1,8 @@
 //! RDF serialization with the prefixes of the vocabularies we use, in a fixed order so that
 //! output is byte-stable for unchanged data.
+pub mod rdfjson;
+pub mod trix;
+
 use oxigraph::io::{RdfFormat, RdfSerializer};
 
 /// Prefixes written in Turtle, TriG, N3, RDF/XML and JSON-LD, in this order.

@@ -1,0 +1,126 @@
+//! The public read layer: what a page, a harvest document, a record's RDF or a feed reads
+//! goes through [`Public`], a handle on the public half of the store and nothing else. The
+//! internal half is not reachable from it, so the compiler (not only the leak tests) keeps
+//! data sources, assessments, drafts and contacts out of everything built on it.
+mod lookup;
+
+pub use lookup::instant;
+
+use crate::store::Store;
+use oxigraph::model::{
+    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, QuadRef, Term,
+    TermRef, Triple,
+};
+use oxigraph::store::{QuadIter, StorageError};
+use std::collections::HashSet;
+
+/// The public store, read-only.
+#[derive(Clone, Copy)]
+pub struct Public<'a> {
+    store: &'a oxigraph::store::Store,
+}
+
+impl<'a> Public<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        Self {
+            store: &store.public,
+        }
+    }
+
+    /// The triples of the graph named `name` (empty if there is none).
+    pub fn graph(&self, name: &NamedNode) -> Result<Vec<Triple>, StorageError> {
+        crate::store::graph_triples(self.store, name)
+    }
+
+    /// A record's public description (its graph, blank nodes named, sorted), if it is public.
+    pub fn record(
+        &self,
+        base_url: &str,
+        iri: &NamedNode,
+    ) -> Result<Option<Vec<Triple>>, StorageError> {
+        let triples = self.graph(iri)?;
+        if triples.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(skolemize(triples.into_iter().collect(), base_url)))
+    }
+
+    pub fn contains_graph(&self, name: &NamedNode) -> Result<bool, StorageError> {
+        self.store.contains_named_graph(name)
+    }
+
+    pub fn contains(&self, quad: QuadRef<'_>) -> Result<bool, StorageError> {
+        self.store.contains(quad)
+    }
+
+    pub fn quads_for_pattern(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> QuadIter<'static> {
+        self.store
+            .quads_for_pattern(subject, predicate, object, graph)
+    }
+
+    /// Every literal of `p` on `s`, as (language, value) pairs.
+    pub fn literals(
+        &self,
+        s: &NamedNode,
+        p: NamedNodeRef<'_>,
+    ) -> Result<Vec<(String, String)>, StorageError> {
+        let mut found = Vec::new();
+        for q in self.quads_for_pattern(Some(s.as_ref().into()), Some(p), None, None) {
+            if let Term::Literal(l) = q?.object {
+                found.push((l.language().unwrap_or("").to_owned(), l.value().to_owned()));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Subjects `?s` with `?s p o`, in IRI order.
+    pub fn subjects(
+        &self,
+        p: NamedNodeRef<'_>,
+        o: &NamedNode,
+    ) -> Result<Vec<NamedNode>, StorageError> {
+        let mut out = Vec::new();
+        for q in self.quads_for_pattern(None, Some(p), Some(o.as_ref().into()), None) {
+            if let NamedOrBlankNode::NamedNode(s) = q?.subject {
+                out.push(s);
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+}
+
+/// Replaces blank nodes by `{base}/.well-known/genid/{id}` IRIs (stable: the store keeps
+/// blank-node ids) and returns the triples sorted.
+pub fn skolemize(triples: HashSet<Triple>, base_url: &str) -> Vec<Triple> {
+    let genid = |id: &str| NamedNode::new_unchecked(format!("{base_url}/.well-known/genid/{id}"));
+    let mut out: Vec<Triple> = triples
+        .into_iter()
+        .map(|t| {
+            let subject = match t.subject {
+                NamedOrBlankNode::BlankNode(b) => genid(b.as_str()).into(),
+                s => s,
+            };
+            let object = match t.object {
+                Term::BlankNode(b) => genid(b.as_str()).into(),
+                o => o,
+            };
+            Triple::new(subject, t.predicate, object)
+        })
+        .collect();
+    out.sort_by_cached_key(|t| {
+        (
+            t.subject.to_string(),
+            t.predicate.to_string(),
+            t.object.to_string(),
+        )
+    });
+    out
+}
