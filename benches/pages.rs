@@ -57,6 +57,7 @@ fn main() {
     let config = Config {
         base_url: base.into(),
         body_limit: 1 << 20,
+        national_orgnr: samapne::harvest::NATIONAL_COORDINATOR.into(),
     };
     let state = AppState::new(store, config, limits);
     let pages = state.pages.clone();

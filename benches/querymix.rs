@@ -94,6 +94,7 @@ fn main() {
         Config {
             base_url: "https://katalog.example.no".into(),
             body_limit: 1 << 24,
+            national_orgnr: samapne::harvest::NATIONAL_COORDINATOR.into(),
         },
         limits,
     );

@@ -76,6 +76,7 @@ fn main() {
     let config = Config {
         base_url: "http://127.0.0.1".into(),
         body_limit: 1 << 20,
+        national_orgnr: samapne::harvest::NATIONAL_COORDINATOR.into(),
     };
     let state = AppState::new(store, config, limits);
     let runtime = tokio::runtime::Builder::new_multi_thread()

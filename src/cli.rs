@@ -106,6 +106,10 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "SAMAPNE_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
     pub body_limit: usize,
+    /// Organisation number of the national coordinator, the publisher of `/coordinations`
+    /// (the Norwegian Digitalisation Agency unless set).
+    #[arg(long, env = "SAMAPNE_NATIONAL_ORGNR", default_value = crate::harvest::NATIONAL_COORDINATOR)]
+    pub national_orgnr: String,
 }
 
 #[derive(Debug, Args)]

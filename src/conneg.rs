@@ -18,6 +18,10 @@ pub enum Format {
     NQuads,
     TriG,
     N3,
+    /// RDF 1.1 JSON Alternate Serialization (written by `rdf::rdfjson`).
+    RdfJson,
+    /// TriX (written by `rdf::trix`).
+    TriX,
     SparqlJson,
     SparqlXml,
     Csv,
@@ -42,6 +46,8 @@ impl Format {
             Self::NQuads => &["application/n-quads"],
             Self::TriG => &["application/trig", "application/x-trig"],
             Self::N3 => &["text/n3"],
+            Self::RdfJson => &["application/rdf+json"],
+            Self::TriX => &["application/trix", "application/trix+xml"],
             Self::SparqlJson => &["application/sparql-results+json", "application/json"],
             Self::SparqlXml => &[
                 "application/sparql-results+xml",
@@ -78,6 +84,8 @@ impl Format {
             Self::NQuads => &["nq", "nquads"],
             Self::TriG => &["trig"],
             Self::N3 => &["n3"],
+            Self::RdfJson => &["rj", "rdfjson"],
+            Self::TriX => &["trix"],
             Self::SparqlJson => &["json", "srj"],
             Self::SparqlXml => &["xml", "srx"],
             Self::Csv => &["csv"],
@@ -123,6 +131,20 @@ pub const RDF_FORMATS: &[Format] = &[
     Format::NQuads,
     Format::TriG,
     Format::N3,
+];
+
+/// Harvest documents come in every format Felles datakatalog can register for a source:
+/// the graph formats, RDF/JSON and TriX.
+pub const HARVEST_FORMATS: &[Format] = &[
+    Format::Turtle,
+    Format::JsonLd,
+    Format::RdfXml,
+    Format::NTriples,
+    Format::NQuads,
+    Format::TriG,
+    Format::N3,
+    Format::RdfJson,
+    Format::TriX,
 ];
 
 /// Formats of SELECT and ASK results, in preference order.

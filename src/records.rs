@@ -214,3 +214,16 @@ fn is_part_of(iri: &str, record: &str) -> bool {
         && iri.starts_with(record)
         && matches!(iri.as_bytes()[record.len()], b'/' | b'#')
 }
+
+/// The one nine-digit number in `iri` (an organisation number, as Felles datakatalog reads
+/// publisher IRIs: `https://data.brreg.no/enhetsregisteret/api/enheter/942110464`); `None`
+/// when there is none or more than one.
+pub fn orgnr_in(iri: &str) -> Option<&str> {
+    let mut numbers = iri
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 9);
+    match (numbers.next(), numbers.next()) {
+        (Some(orgnr), None) => Some(orgnr),
+        _ => None,
+    }
+}

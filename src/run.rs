@@ -81,6 +81,7 @@ fn serve(args: ServeArgs) -> CmdResult {
         Config {
             base_url: base_url.clone(),
             body_limit: args.body_limit,
+            national_orgnr: args.national_orgnr.clone(),
         },
         limits,
     );
@@ -130,7 +131,9 @@ fn import(args: ImportArgs) -> CmdResult {
     // One line per record; other resources only when they could not be published.
     for v in &summary.verdicts {
         let other = if v.is_record { "" } else { " (not a record)" };
-        if v.valid && v.is_record {
+        if v.valid && v.is_record && v.warnings > 0 {
+            println!("valid  {} ({} warnings)", v.record, v.warnings);
+        } else if v.valid && v.is_record {
             println!("valid  {}", v.record);
         } else if !v.valid {
             println!(
@@ -138,6 +141,18 @@ fn import(args: ImportArgs) -> CmdResult {
                 v.record, v.violations, v.warnings
             );
         }
+    }
+    let warned: Vec<&crate::validate::RecordVerdict> = summary
+        .verdicts
+        .iter()
+        .filter(|v| v.valid && v.warnings > 0)
+        .collect();
+    if !warned.is_empty() {
+        eprintln!(
+            "{} warnings in {} records (recommendations, not errors): imported, each report kept with its record",
+            warned.iter().map(|v| v.warnings).sum::<usize>(),
+            warned.len()
+        );
     }
     if summary.others > 0 {
         eprintln!(

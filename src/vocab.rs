@@ -23,7 +23,7 @@ pub mod dcat {
     terms!("http://www.w3.org/ns/dcat#";
         Catalog, Dataset, DatasetSeries, DataService,
         dataset, service, distribution, theme, keyword, contactPoint, accessURL,
-        downloadURL, landingPage, endpointURL, inSeries, first, servesDataset,
+        downloadURL, landingPage, endpointURL, inSeries, first, last, servesDataset,
     );
 }
 

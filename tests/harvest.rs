@@ -106,7 +106,10 @@ async fn documents_conform_and_read_the_same_in_every_format() {
             .collect();
         assert!(ours.is_empty(), "{path} does not conform: {ours:?}");
         let stem = path.trim_start_matches('/').replace('/', "_");
-        for ext in ["ttl", "rdf", "jsonld", "nt", "nq", "trig", "n3"] {
+        // All nine of Felles datakatalog's source formats.
+        for ext in [
+            "ttl", "rdf", "jsonld", "nt", "nq", "trig", "n3", "trix", "rj",
+        ] {
             let r = get(&app, &format!("{path}?format={ext}"), &[]).await;
             assert_eq!(r.status, 200, "{path} {ext}");
             let file = dir.path().join(format!("{stem}.{ext}"));

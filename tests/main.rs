@@ -18,6 +18,9 @@ mod real_corpus;
 mod profiles;
 // Harvest documents: pySHACL, rdflib in every format, HTTP semantics, paging, edits.
 mod harvest;
+// Real harvesters and real catalogues: no member under two sources, every format, publisher
+// IRIs, moving modified dates, Warnings that never block.
+mod real_harvest;
 // Linked Data Event Streams, replayed by the npm ldes-client.
 mod ldes;
 // Pages for people: negotiation, every page type, three languages, the search page.

@@ -134,6 +134,7 @@ fn every_real_catalogue_imports_as_drafts_with_correct_verdicts() {
         let key = file.display().to_string();
         assert_eq!(ours[&key], theirs[&key], "{key}");
     }
-    // The legacy data is what the issue says it is: mostly invalid, some valid.
-    assert!(totals.0 > 100 && totals.1 > 500, "{totals:?}");
+    // The legacy data is what the issue says it is: much of it invalid, much valid (358
+    // public and 438 drafts since Warnings stopped blocking; 100+ and 500+ before).
+    assert!(totals.0 > 300 && totals.1 > 400, "{totals:?}");
 }

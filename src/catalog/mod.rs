@@ -7,6 +7,8 @@ mod lookup;
 pub use lookup::instant;
 
 use crate::store::Store;
+use crate::vocab::{dcat, dct, foaf};
+use oxigraph::model::vocab::rdf;
 use oxigraph::model::{
     GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, QuadRef, Term,
     TermRef, Triple,
@@ -32,13 +34,65 @@ impl<'a> Public<'a> {
         crate::store::graph_triples(self.store, name)
     }
 
-    /// A record's public description (its graph, blank nodes named, sorted), if it is public.
+    /// A record's public description: its graph, except that a series' `dcat:first` and
+    /// `dcat:last` are its published members' (see [`Public::members`]), whatever was stored.
+    pub fn description(&self, iri: &NamedNode) -> Result<Vec<Triple>, StorageError> {
+        let mut triples = self.graph(iri)?;
+        let series = triples.iter().any(|t| {
+            t.subject.as_ref() == iri.as_ref().into()
+                && t.predicate == rdf::TYPE
+                && t.object == dcat::DatasetSeries.into()
+        });
+        if !series {
+            return Ok(triples);
+        }
+        triples.retain(|t| t.predicate != dcat::first && t.predicate != dcat::last);
+        let members = self.members(iri)?;
+        if let (Some(first), Some(last)) = (members.first(), members.last()) {
+            triples.push(Triple::new(iri.clone(), dcat::first, first.clone()));
+            triples.push(Triple::new(iri.clone(), dcat::last, last.clone()));
+        }
+        Ok(triples)
+    }
+
+    /// The published datasets in `series` (their own graph says `dcat:inSeries`), oldest
+    /// first: by `dct:issued`, then IRI.
+    pub fn members(&self, series: &NamedNode) -> Result<Vec<NamedNode>, StorageError> {
+        let mut dated = Vec::new();
+        for q in self.quads_for_pattern(
+            None,
+            Some(dcat::inSeries),
+            Some(series.as_ref().into()),
+            None,
+        ) {
+            let q = q?;
+            let NamedOrBlankNode::NamedNode(d) = q.subject else {
+                continue;
+            };
+            if q.graph_name != GraphNameRef::NamedNode(d.as_ref()).into_owned() {
+                continue;
+            }
+            let issued = self
+                .literals(&d, dct::issued)?
+                .into_iter()
+                .map(|(_, v)| instant(&v))
+                .min()
+                .unwrap_or_default();
+            dated.push((issued, d));
+        }
+        dated.sort();
+        dated.dedup();
+        Ok(dated.into_iter().map(|(_, d)| d).collect())
+    }
+
+    /// A record's public description (see [`Public::description`]), blank nodes named and
+    /// sorted, if it is public.
     pub fn record(
         &self,
         base_url: &str,
         iri: &NamedNode,
     ) -> Result<Option<Vec<Triple>>, StorageError> {
-        let triples = self.graph(iri)?;
+        let triples = self.description(iri)?;
         if triples.is_empty() {
             return Ok(None);
         }
@@ -94,6 +148,55 @@ impl<'a> Public<'a> {
         out.sort();
         out.dedup();
         Ok(out)
+    }
+}
+
+impl Public<'_> {
+    /// What the store knows of a publisher IRI it holds no graph for, when the IRI names an
+    /// organisation by number (see [`crate::records::orgnr_in`]) that an agent here has as
+    /// its `dct:identifier`: that the IRI is a `foaf:Agent`, with the agent's names and the
+    /// number. Empty otherwise.
+    pub fn known_agent(&self, publisher: &NamedNode) -> Result<Vec<Triple>, StorageError> {
+        if self.contains_graph(publisher)? {
+            return Ok(Vec::new());
+        }
+        let Some(orgnr) = crate::records::orgnr_in(publisher.as_str()) else {
+            return Ok(Vec::new());
+        };
+        let number = oxigraph::model::Literal::new_simple_literal(orgnr);
+        for q in self.quads_for_pattern(
+            None,
+            Some(dct::identifier),
+            Some(number.as_ref().into()),
+            None,
+        ) {
+            let NamedOrBlankNode::NamedNode(agent) = q?.subject else {
+                continue;
+            };
+            let typed = self.contains(QuadRef::new(
+                &agent,
+                rdf::TYPE,
+                foaf::Agent,
+                GraphNameRef::NamedNode(agent.as_ref()),
+            ))?;
+            if !typed {
+                continue;
+            }
+            let mut out = vec![
+                Triple::new(publisher.clone(), rdf::TYPE, foaf::Agent),
+                Triple::new(publisher.clone(), dct::identifier, number.clone()),
+            ];
+            for (lang, name) in self.literals(&agent, foaf::name)? {
+                let name = if lang.is_empty() {
+                    oxigraph::model::Literal::new_simple_literal(name)
+                } else {
+                    oxigraph::model::Literal::new_language_tagged_literal_unchecked(name, lang)
+                };
+                out.push(Triple::new(publisher.clone(), foaf::name, name));
+            }
+            return Ok(out);
+        }
+        Ok(Vec::new())
     }
 }
 

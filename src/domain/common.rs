@@ -110,24 +110,45 @@ pub(super) fn require_org(
     publisher: &NamedNode,
     relation: &str,
 ) -> Result<(), Error> {
-    let org = orgnr_of(base_url, publisher).unwrap_or_default();
+    let Some(org) = orgnr_of(base_url, publisher) else {
+        if who.is_admin() {
+            return Ok(());
+        }
+        return Err(Error::Forbidden(format!(
+            "The record {relation} <{publisher}>, which names no organisation: name it as \
+             <{base_url}/organizations/{{orgnr}}>, or by an IRI with its nine-digit \
+             organisation number in it (as Enhetsregisteret's are)."
+        )));
+    };
     if who.may(role, org) {
         return Ok(());
     }
+    let roles = who.roles_in(org);
+    let has = if roles.starts_with("no role") {
+        "has no role there".to_owned()
+    } else {
+        format!("is {roles} there")
+    };
     Err(Error::Forbidden(format!(
-        "the record {relation} <{publisher}>, where {} has {}, not {role}",
-        who.name,
-        who.roles_in(org)
+        "The record {relation} organisation {org} (<{publisher}>); {} {has}, and it takes \
+         the role {role}.",
+        who.name
     )))
 }
 
-/// The organisation number of `{base}/organizations/{orgnr}`.
+/// The organisation number a publisher IRI names: ours (`{base}/organizations/{orgnr}`), or,
+/// as Felles datakatalog reads publishers, the one nine-digit number the IRI contains
+/// (`https://data.brreg.no/enhetsregisteret/api/enheter/942110464`). `None` when there is no
+/// such number, or more than one.
 pub fn orgnr_of<'a>(base_url: &str, organisation: &'a NamedNode) -> Option<&'a str> {
-    organisation
-        .as_str()
+    let iri = organisation.as_str();
+    if let Some(ours) = iri
         .strip_prefix(base_url)
         .and_then(|rest| rest.strip_prefix("/organizations/"))
-        .filter(|o| !o.contains('/'))
+    {
+        return (!ours.contains('/')).then_some(ours);
+    }
+    crate::records::orgnr_in(iri)
 }
 
 /// Moves the catalogue link of `iri` to the catalogue of `publisher` (`None`: removes it).
@@ -157,11 +178,7 @@ pub(super) fn catalog_writes(
     for triples in catalogs.values_mut() {
         triples.retain(|t| !(t.predicate == link && t.object == iri.clone().into()));
     }
-    let orgnr = publisher.and_then(|p| {
-        p.as_str()
-            .strip_prefix(base_url)
-            .and_then(|rest| rest.strip_prefix("/organizations/"))
-    });
+    let orgnr = publisher.and_then(|p| orgnr_of(base_url, p));
     if let (Some(publisher), Some(orgnr)) = (publisher, orgnr) {
         let catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{orgnr}"));
         if !catalogs.contains_key(&catalog) {

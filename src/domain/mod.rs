@@ -2,6 +2,7 @@
 pub mod common;
 pub mod input;
 pub mod inventory;
+mod modified;
 pub mod needs;
 pub mod overview;
 pub mod process;

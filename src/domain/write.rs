@@ -65,7 +65,8 @@ pub fn put(
     let _guard = store.lock_writes();
     let existing = Existing::read(store, iri)?;
     existing.may_change(who, base_url, kind, iri)?;
-    let modified = modified_or_now(kind, iri, &mut triples);
+    let before = existing.description();
+    let modified = super::modified::stamp(kind, iri, &mut triples, before.as_deref());
     let part = Partition {
         graphs: BTreeMap::from([(iri.clone(), triples.clone())]),
         orphans: Vec::new(),
@@ -73,11 +74,11 @@ pub fn put(
     let verdict = judge(store, &part, lang)?
         .pop()
         .ok_or_else(|| Error::Validation("no verdict for the record".into()))?;
-    // A dataset not yet published is registered in the inventory, where it may still lack
-    // what the profile only recommends (a licence comes with the preparation); it must pass
-    // in full when it is published. Anything public must pass in full now.
+    // Violations refuse; Warnings (what the profile only recommends) are reported, kept
+    // with the record, and never block. A dataset not yet published is registered in the
+    // inventory: the opening process decides when it becomes public.
     let registering = kind == Kind::Dataset && existing.public.is_none();
-    if verdict.violations > 0 || (!registering && !verdict.valid) {
+    if verdict.violations > 0 {
         return Err(Error::Invalid {
             report: verdict.report,
         });
@@ -93,39 +94,16 @@ pub fn put(
         write.register(store, org, &verdict)?;
         false
     } else {
-        write.publish(store, base_url, kind, &publisher)?;
+        write.publish(store, base_url, kind, &publisher, &verdict)?;
         true
     };
     Ok(Outcome {
         iri: iri.clone(),
         created: !existing.found(),
         public,
-        warnings: if public { 0 } else { verdict.warnings },
+        warnings: verdict.warnings,
         modified,
     })
-}
-
-/// The record's `dct:modified` as given, or now (added to `triples`; a date for concepts).
-fn modified_or_now(kind: Kind, iri: &NamedNode, triples: &mut Vec<Triple>) -> String {
-    if let Some(t) = triples
-        .iter()
-        .find(|t| t.subject.as_ref() == iri.as_ref().into() && t.predicate == dct::modified)
-    {
-        return literal_value(&t.object);
-    }
-    let mut now = now_utc();
-    let datatype = if kind.modified_is_date() {
-        now.truncate(10); // YYYY-MM-DD
-        xsd::DATE
-    } else {
-        xsd::DATE_TIME
-    };
-    triples.push(Triple::new(
-        iri.clone(),
-        dct::modified,
-        Literal::new_typed_literal(&now, datatype),
-    ));
-    now
 }
 
 /// A checked description about to be stored.
@@ -173,6 +151,7 @@ impl Write<'_> {
         base_url: &str,
         kind: Kind,
         publisher: &NamedNode,
+        verdict: &RecordVerdict,
     ) -> Result<(), Error> {
         let iri = self.iri;
         let mut public = vec![GraphWrite::replace(iri.clone(), self.triples)];
@@ -184,6 +163,25 @@ impl Write<'_> {
         };
         let mut internal = vec![change_record(self.who, iri, action, self.existing)];
         internal.extend(self.existing.draft_removal(iri));
+        // The Warnings stay with the record, for its steward.
+        internal.retain(|w| w.graph != draft_report_graph(iri));
+        internal.push(GraphWrite {
+            graph: draft_report_graph(iri),
+            quads: (verdict.warnings > 0).then(|| {
+                verdict
+                    .report
+                    .iter()
+                    .map(|t| {
+                        Quad::new(
+                            t.subject.clone(),
+                            t.predicate.clone(),
+                            t.object.clone(),
+                            draft_report_graph(iri),
+                        )
+                    })
+                    .collect()
+            }),
+        });
         // A record written again is no longer gone.
         internal.push(GraphWrite {
             graph: tombstone_graph(iri),
@@ -314,13 +312,6 @@ fn single_publisher(iri: &NamedNode, triples: &[Triple]) -> Result<NamedNode, Er
     }
 }
 
-fn literal_value(term: &Term) -> String {
-    match term {
-        Term::Literal(l) => l.value().to_owned(),
-        other => other.to_string(),
-    }
-}
-
 /// What the store holds at a record's IRI before a write.
 struct Existing {
     /// The public description, if published.
@@ -396,6 +387,12 @@ impl Existing {
     }
 
     /// The last description, as N-Triples, for the change record.
+    /// The description as stored (public, else the draft), as triples.
+    fn description(&self) -> Option<Vec<Triple>> {
+        let quads = self.public.as_ref().or(self.draft.as_ref())?;
+        Some(quads.iter().map(|q| Triple::from(q.clone())).collect())
+    }
+
     fn previous(&self) -> Option<String> {
         let quads = self.public.as_ref().or(self.draft.as_ref())?;
         let mut ser = RdfSerializer::from_format(RdfFormat::NTriples).for_writer(Vec::new());

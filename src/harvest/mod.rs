@@ -24,14 +24,19 @@ use crate::catalog::{Public, skolemize};
 use heads::{concept_collection, made_catalog};
 use tidy::{is_script_link, one_identifier};
 
-use crate::vocab::{dcat, dct, modelldcatno, skos};
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
+use crate::vocab::{dcat, dct, foaf, modelldcatno, skos};
+use oxigraph::model::vocab::rdf;
+use oxigraph::model::{
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, QuadRef, Term, Triple,
+};
 use oxigraph::store::StorageError;
 use std::collections::{BTreeSet, HashSet};
 
-/// The organisation that publishes the national catalogue of coordinated datasets: the
-/// Norwegian Digitalisation Agency, which runs the coordinations (DOMAIN.md).
+/// The organisation that publishes the national catalogue of coordinated datasets, unless
+/// `serve --national-orgnr` names another: the Norwegian Digitalisation Agency, which runs
+/// the coordinations (DOMAIN.md).
 pub const NATIONAL_COORDINATOR: &str = "991825827";
+const NATIONAL_COORDINATOR_NAME: &str = "Digitaliseringsdirektoratet";
 
 /// One harvest document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -55,10 +60,13 @@ impl Doc {
         }
     }
 
-    fn orgnr(&self) -> &str {
+    /// The organisation whose document it is (`None` for the national one).
+    fn orgnr(&self) -> Option<&str> {
         match self {
-            Self::Datasets(o) | Self::DataServices(o) | Self::Concepts(o) | Self::Models(o) => o,
-            Self::Coordinations => NATIONAL_COORDINATOR,
+            Self::Datasets(o) | Self::DataServices(o) | Self::Concepts(o) | Self::Models(o) => {
+                Some(o)
+            }
+            Self::Coordinations => None,
         }
     }
 }
@@ -97,13 +105,20 @@ pub enum HarvestError {
 pub fn build(
     public: Public<'_>,
     base_url: &str,
+    national_orgnr: &str,
     doc: &Doc,
     sel: &Selection,
 ) -> Result<Built, HarvestError> {
-    let org = public.find_org(base_url, doc.orgnr())?.ok_or_else(|| {
-        HarvestError::NotFound(format!("there is no organisation {}", doc.orgnr()))
-    })?;
-    let org_graph = public.graph(&org)?;
+    let (org, org_graph) = match doc.orgnr() {
+        Some(orgnr) => {
+            let org = public.find_org(base_url, orgnr)?.ok_or_else(|| {
+                HarvestError::NotFound(format!("there is no organisation {orgnr}"))
+            })?;
+            let graph = public.graph(&org)?;
+            (org, graph)
+        }
+        None => national(public, base_url, national_orgnr)?,
+    };
     let catalog = NamedNode::new_unchecked(format!("{base_url}{}", doc.path()));
     let (head, link, items) = head_and_items(public, base_url, doc, &org, &org_graph, &catalog)?;
 
@@ -136,11 +151,16 @@ pub fn build(
         None => selected,
     };
 
-    out.extend(head);
+    // SKOS-AP-NO wants a collection's members and ModellDCAT-AP-NO a catalogue's models
+    // (minCount 1): without any, the document holds the organisation alone.
+    let empty_head = total == 0 && matches!(doc, Doc::Concepts(_) | Doc::Models(_));
+    if !empty_head {
+        out.extend(head);
+    }
     out.extend(org_graph.iter().cloned());
     let mut publishers = BTreeSet::new();
     for item in selected {
-        let triples = public.graph(&item)?;
+        let triples = public.description(&item)?;
         out.insert(Triple::new(catalog.clone(), link.clone(), item.clone()));
         for t in &triples {
             if t.subject.as_ref() == item.as_ref().into() && t.predicate == dct::publisher {
@@ -153,6 +173,7 @@ pub fn build(
     }
     for p in publishers.into_iter().filter(|p| *p != org) {
         out.extend(public.graph(&p)?);
+        out.extend(public.known_agent(&p)?);
     }
     let context = context(public, &out)?;
     out.extend(context);
@@ -166,6 +187,42 @@ pub fn build(
     })
 }
 
+/// The national coordinator and its description: as stored, or (on a store that does not
+/// hold it, after importing a catalogue, say) made from its number, so that the national
+/// document exists on every store.
+fn national(
+    public: Public<'_>,
+    base_url: &str,
+    orgnr: &str,
+) -> Result<(NamedNode, Vec<Triple>), StorageError> {
+    if let Some(org) = public.find_org(base_url, orgnr)? {
+        let graph = public.graph(&org)?;
+        if !graph.is_empty() {
+            return Ok((org, graph));
+        }
+    }
+    let org = NamedNode::new_unchecked(format!("{base_url}/organizations/{orgnr}"));
+    let name = if orgnr == NATIONAL_COORDINATOR {
+        NATIONAL_COORDINATOR_NAME.to_owned()
+    } else {
+        format!("Organisasjon {orgnr}")
+    };
+    let graph = vec![
+        Triple::new(org.clone(), rdf::TYPE, foaf::Agent),
+        Triple::new(
+            org.clone(),
+            dct::identifier,
+            Literal::new_simple_literal(orgnr),
+        ),
+        Triple::new(
+            org.clone(),
+            foaf::name,
+            Literal::new_language_tagged_literal_unchecked(name, "nb"),
+        ),
+    ];
+    Ok((org, graph))
+}
+
 /// The document's own head (its catalogue or collection), the property that lists items, and
 /// the items it may list, in IRI order.
 fn head_and_items(
@@ -176,14 +233,14 @@ fn head_and_items(
     org_graph: &[Triple],
     catalog: &NamedNode,
 ) -> Result<(Vec<Triple>, NamedNode, Vec<NamedNode>), HarvestError> {
-    let org_catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{}", doc.orgnr()));
+    let orgnr = doc.orgnr().unwrap_or_default();
+    let org_catalog = NamedNode::new_unchecked(format!("{base_url}/catalogs/{orgnr}"));
     Ok(match doc {
         Doc::Datasets(_) => {
             let stored = public.graph(&org_catalog)?;
             if stored.is_empty() {
                 return Err(HarvestError::NotFound(format!(
-                    "organisation {} has no dataset catalogue yet",
-                    doc.orgnr()
+                    "organisation {orgnr} has no dataset catalogue yet"
                 )));
             }
             let items = linked(&stored, &org_catalog, dcat::dataset);
@@ -239,7 +296,9 @@ fn head_and_items(
 /// its specification, another organisation's name and contact point), three links deep (a
 /// series needs its first dataset, which needs its distributions).
 /// Vocabulary terms are left to the vocabularies; records stay listed only by their own
-/// document, this is context.
+/// document, this is context. A dataset the document does not list comes without its
+/// `dcat:inSeries`: a harvester that expands a series to the datasets in it would otherwise
+/// take another organisation's dataset as a member of this document.
 fn context(public: Public<'_>, out: &HashSet<Triple>) -> Result<Vec<Triple>, StorageError> {
     let mut described: HashSet<NamedOrBlankNode> = out.iter().map(|t| t.subject.clone()).collect();
     let mut frontier: Vec<&Triple> = out.iter().collect();
@@ -255,8 +314,18 @@ fn context(public: Public<'_>, out: &HashSet<Triple>) -> Result<Vec<Triple>, Sto
         let start = extra.len();
         for n in linked {
             described.insert(n.clone().into());
+            let dataset = QuadRef::new(
+                &n,
+                rdf::TYPE,
+                dcat::Dataset,
+                GraphNameRef::NamedNode(n.as_ref()),
+            );
+            let dataset = public.contains(dataset)?;
             for q in public.quads_for_pattern(Some(n.as_ref().into()), None, None, None) {
                 let q = q?;
+                if dataset && q.predicate == dcat::inSeries {
+                    continue;
+                }
                 let reference = matches!(&q.graph_name,
                     oxigraph::model::GraphName::NamedNode(g) if g.as_str().starts_with(REFERENCE_GRAPHS));
                 if !reference {

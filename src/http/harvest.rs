@@ -6,7 +6,7 @@
 //! document's bytes last changed as seen by this process (so it never goes backwards when a
 //! record is deleted, as a maximum of `dct:modified` would).
 use super::response::{Precompressed, accepts_gzip, strong_etag};
-use crate::conneg::{self, Format, RDF_FORMATS};
+use crate::conneg::{self, Format, HARVEST_FORMATS};
 use crate::error::{AppError, Result};
 use crate::harvest::cache::Representation;
 use crate::harvest::{self, Doc, HarvestError, Selection, hydra};
@@ -102,7 +102,7 @@ fn check_orgnr(orgnr: &str) -> Result<String> {
 
 /// ckanext-dcat style aliases: `name.ttl`, `.rdf`, `.jsonld`, `.nt` name a format.
 fn split_alias(segment: &str) -> (&str, Option<Format>) {
-    for format in RDF_FORMATS {
+    for format in HARVEST_FORMATS {
         for ext in format.names() {
             if let Some(stem) = segment.strip_suffix(&format!(".{ext}")) {
                 return (stem, Some(*format));
@@ -122,7 +122,7 @@ async fn serve(
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     let format = match alias {
         Some(f) => f,
-        None => conneg::negotiate(accept, q.format.as_deref(), RDF_FORMATS)?,
+        None => conneg::negotiate(accept, q.format.as_deref(), HARVEST_FORMATS)?,
     };
     let page = hydra::Page::from_query(
         q.page.as_deref(),
@@ -177,21 +177,18 @@ async fn representation(
     }
     let store = state.store.clone();
     let base_url = state.config.base_url.clone();
+    let national = state.config.national_orgnr.clone();
     let built = tokio::task::spawn_blocking(move || -> Result<_> {
-        let built = harvest::build(crate::catalog::Public::new(&store), &base_url, &doc, &sel)
-            .map_err(|e| match e {
+        let public = crate::catalog::Public::new(&store);
+        let built =
+            harvest::build(public, &base_url, &national, &doc, &sel).map_err(|e| match e {
                 HarvestError::NotFound(m) => AppError::NotFound(m),
                 HarvestError::BadRequest(m) => AppError::BadRequest(m),
                 HarvestError::Storage(e) => AppError::internal(e),
             })?;
-        let rdf = format
-            .rdf_format()
-            .ok_or_else(|| AppError::internal("not RDF"))?;
-        let mut ser = crate::rdf::serializer(rdf).for_writer(Vec::new());
-        for t in &built.triples {
-            ser.serialize_triple(t).map_err(AppError::internal)?;
-        }
-        Ok((ser.finish().map_err(AppError::internal)?, built.links))
+        let body = crate::rdf::write_triples(&built.triples, format)
+            .map_err(|e| AppError::caused_by(&e))?;
+        Ok((body, built.links))
     })
     .await??;
     let (body, links) = built;

@@ -36,6 +36,8 @@ pub struct Config {
     /// Base of every record IRI, without a trailing slash.
     pub base_url: String,
     pub body_limit: usize,
+    /// The organisation number of the publisher of `/coordinations`.
+    pub national_orgnr: String,
 }
 
 impl AppState {

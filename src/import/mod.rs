@@ -190,9 +190,10 @@ fn position_of(text: &str, needle: &str) -> Option<(usize, usize)> {
 
 /// Imports `files`: everything is parsed and validated before anything is written.
 ///
-/// Without `as_drafts`, one invalid record (a Violation or Warning from our shapes) stops
-/// the whole import ([`ImportError::Invalid`]). With `as_drafts`, valid records become public
-/// and each invalid one is kept as an internal draft with its validation report.
+/// Without `as_drafts`, one invalid record (a Violation from our shapes) stops the whole
+/// import ([`ImportError::Invalid`]). With `as_drafts`, valid records become public and each
+/// invalid one is kept as an internal draft with its validation report. Warnings never
+/// block: a record with Warnings only is imported, its report kept with it.
 pub fn import_files(
     store: &Store,
     files: &[impl AsRef<Path>],
@@ -246,6 +247,11 @@ pub fn import_files(
             Some(v) if !v.valid => {
                 let report_graph = crate::store::draft_report_graph(&graph);
                 internal.push(GraphWrite::replace(graph, triples));
+                internal.push(GraphWrite::replace(report_graph, v.report.iter().cloned()));
+            }
+            Some(v) if v.warnings > 0 => {
+                let report_graph = crate::store::draft_report_graph(&graph);
+                public.push(GraphWrite::replace(graph, triples));
                 internal.push(GraphWrite::replace(report_graph, v.report.iter().cloned()));
             }
             _ => public.push(GraphWrite::replace(graph, triples)),

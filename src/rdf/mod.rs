@@ -40,6 +40,29 @@ pub fn serializer(format: RdfFormat) -> RdfSerializer {
     ser
 }
 
+/// `triples` in `format`: a graph format Oxigraph writes (with our prefixes), RDF/JSON or
+/// TriX; `Unsupported` for other formats.
+pub fn write_triples(
+    triples: &[oxigraph::model::Triple],
+    format: crate::conneg::Format,
+) -> std::io::Result<Vec<u8>> {
+    use crate::conneg::Format;
+    match format {
+        Format::RdfJson => Ok(rdfjson::write(triples)),
+        Format::TriX => Ok(trix::write(triples)),
+        other => {
+            let rdf = other.rdf_format().ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::Unsupported, "not an RDF format")
+            })?;
+            let mut ser = serializer(rdf).for_writer(Vec::new());
+            for t in triples {
+                ser.serialize_triple(t)?;
+            }
+            ser.finish()
+        }
+    }
+}
+
 /// Whether RDF/XML can write `predicate`: it must end in an XML name (NCName) to split off.
 pub fn splittable(predicate: &str) -> bool {
     let tail: String = predicate

@@ -2,7 +2,9 @@
 """Reads harvest documents with rdflib, as harvesters do, and reports what they would trip on.
 
 Usage: harvest_check.py FILE...   (files named STEM.EXT, one STEM per document and one EXT per
-format: ttl, rdf, jsonld, nt, nq, trig, n3). Prints a JSON list of problems; exit 1 if any.
+format: ttl, rdf, jsonld, nt, nq, trig, n3, trix, rj). Prints a JSON list of problems; exit 1
+if any. rdflib reads TriX; RDF/JSON (the W3C Note) it has no parser for, so `read_rdfjson`
+turns the Note's structure into rdflib terms.
 
 Per document: every format parses with base http://example.com/ (FDK's) to a graph isomorphic
 to the Turtle one; no IRI resolved against that base (a relative IRI); the graph
@@ -17,7 +19,29 @@ import rdflib
 from rdflib.compare import isomorphic
 
 FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld", "nt": "nt", "nq": "nquads",
-           "trig": "trig", "n3": "n3"}
+           "trig": "trig", "n3": "n3", "trix": "trix"}
+
+
+def read_rdfjson(path):
+    """An RDF/JSON document (W3C Note, 2013) as an rdflib graph; strict about its shape."""
+    doc = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    node = lambda v: rdflib.BNode(v[2:]) if v.startswith("_:") else rdflib.URIRef(v)
+    g = rdflib.Graph()
+    for s, properties in doc.items():
+        for p, objects in properties.items():
+            for o in objects:
+                kind, value = o["type"], o["value"]
+                if kind == "uri":
+                    term = rdflib.URIRef(value)
+                elif kind == "bnode":
+                    term = rdflib.BNode(value[2:])
+                elif kind == "literal":
+                    term = rdflib.Literal(value, lang=o.get("lang"),
+                                          datatype=o.get("datatype"))
+                else:
+                    raise ValueError(f"unknown object type {kind!r}")
+                g.add((node(s), rdflib.URIRef(p), term))
+    return g
 BASE = "http://example.com/"
 
 
@@ -31,7 +55,9 @@ def main():
         graphs = {}
         for ext, path in files.items():
             try:
-                if ext in ("nq", "trig"):
+                if ext == "rj":
+                    g = read_rdfjson(path)
+                elif ext in ("nq", "trig", "trix"):
                     ds = rdflib.Dataset()
                     ds.parse(path, format=FORMATS[ext], publicID=BASE)
                     g = rdflib.Graph()

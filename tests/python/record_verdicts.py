@@ -8,8 +8,9 @@ Re-implements, apart from the server's code, what the import promises: split the
 one graph per record (src/records.rs: record classes; IRIs under a record's IRI; reachability
 in IRI order; other IRIs on their own), validate everything with pySHACL against our shapes
 (shapes/*.ttl) plus the shipped reference data (vocab/*.nt, ontologies/*.ttl), ignore triples
-about reference terms, and call a graph invalid when a Violation or Warning is about a node it
-owns, or about a node it links to that no graph owns.
+about reference terms, and call a graph invalid when a Violation is about a node it owns, or
+about a node it links to that no graph owns (Warnings are recommendations: they never make a
+record invalid).
 """
 import collections
 import json
@@ -19,8 +20,9 @@ import sys
 
 import pyshacl
 import rdflib
-from rdflib import BNode, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECORD_CLASSES = {URIRef(c) for c in [
@@ -50,6 +52,10 @@ def parse(path, base):
         # JSON-LD expansion flattens an array inside an array (JSON-LD 1.1 §13.1, step 5.2);
         # rdflib drops such items, so flatten them first.
         text = json.dumps(flatten(json.loads(text)))
+    # Keep literals' lexical forms as written: rdflib rewrites "2013-03-04"^^xsd:dateTime
+    # into a valid dateTime otherwise, and the check for ill-typed dates in judge() would not
+    # see it. (Set for each parse: pySHACL turns normalising back on.)
+    rdflib.NORMALIZE_LITERALS = False
     g = rdflib.Graph()
     g.parse(data=text, format=fmt, publicID=base)
     return g
@@ -65,6 +71,19 @@ def flatten(value):
     if isinstance(value, dict):
         return {k: flatten(v) for k, v in value.items()}
     return value
+
+
+DATE = re.compile(r"-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$")
+DATE_TIME = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def well_typed(literal):
+    """Whether an xsd:date or xsd:dateTime literal has a lexical form of its type."""
+    if literal.datatype == XSD.date:
+        return bool(DATE.match(str(literal)))
+    if literal.datatype == XSD.dateTime:
+        return bool(DATE_TIME.match(str(literal)))
+    return True
 
 
 def main():
@@ -118,7 +137,9 @@ def judge(parsed, reference, shapes):
     _, report, _ = pyshacl.validate(data + reference, shacl_graph=shapes, inference="none")
     invalid = set()
     for r in report.subjects(RDF.type, SH.ValidationResult):
-        if report.value(r, SH.resultSeverity) not in (SH.Violation, SH.Warning):
+        # Only top-level results: pySHACL also types the nested results of a failed sh:node
+        # (sh:detail) as results, with the nested shape's default severity.
+        if report.value(r, SH.resultSeverity) != SH.Violation or (None, SH.detail, r) in report:
             continue
         focus = report.value(r, SH.focusNode)
         if focus in ref_subjects:
@@ -127,6 +148,12 @@ def judge(parsed, reference, shapes):
             invalid.add(owner[focus])
         else:
             invalid.update(links.get(focus, ()))
+    # rdflib reads "2013-03-04"^^xsd:dateTime as a dateTime (not ill-typed), so pySHACL
+    # passes it; XML Schema's lexical space wants the time, and SHACL's sh:datatype fails an
+    # ill-typed literal (SHACL 1.0 section 4.2.2). Our shapes type every date property.
+    for s, p, o in data:
+        if isinstance(o, Literal) and s in owner and not well_typed(o):
+            invalid.add(owner[s])
     return {str(g): {"record": g in records, "valid": g not in invalid}
             for g in graphs if isinstance(g, URIRef)}
 

@@ -63,6 +63,7 @@ impl TestApp {
             Config {
                 base_url: BASE.into(),
                 body_limit: 1024 * 1024,
+                national_orgnr: samapne::harvest::NATIONAL_COORDINATOR.into(),
             },
             limits,
         );
@@ -231,6 +232,7 @@ pub async fn live_with(limits: Limits) -> Live {
     let config = Config {
         base_url: base.clone(),
         body_limit: 1 << 20,
+        national_orgnr: samapne::harvest::NATIONAL_COORDINATOR.into(),
     };
     let state = AppState::new(store, config, limits);
     tokio::spawn(samapne::server::serve(
