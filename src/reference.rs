@@ -27,6 +27,8 @@ pub const ONTOLOGY_GRAPH: NamedNodeRef<'_> =
 /// Controlled vocabularies (`vocab/*.nt`, sources and licences in `vocab/SOURCES.md`).
 pub const VOCABULARIES: &[(&str, &str)] = &[
     ("access-right", include_str!("../vocab/access-right.nt")),
+    ("continent", include_str!("../vocab/continent.nt")),
+    ("country", include_str!("../vocab/country.nt")),
     (
         "administrative-units",
         include_str!("../vocab/administrative-units.nt"),

@@ -3,7 +3,8 @@
 
 Keeps, per concept: rdf:type, skos:inScheme, skos:notation and labels in nb/nn/no/en; per
 scheme: rdf:type and labels. Output is sorted N-Triples, so re-running gives the same bytes.
-Run from the repository root: python3 vocab/derive.py  (needs rdflib). Sources and licences
+Run from the repository root: python3 vocab/derive.py  (needs rdflib); the country and
+continent tables: python3 vocab/derive.py places  (needs pycountry too). Sources and licences
 are in vocab/SOURCES.md.
 """
 import pathlib
@@ -52,5 +53,51 @@ def main():
         print(name, len(lines))
 
 
+# The EU continent table's codes (http://publications.europa.eu/resource/authority/continent),
+# with their names in nb, nn and en.
+CONTINENTS = {
+    "AFRICA": ("Afrika", "Afrika", "Africa"),
+    "ANTARCTICA": ("Antarktis", "Antarktis", "Antarctica"),
+    "ASIA": ("Asia", "Asia", "Asia"),
+    "EUROPE": ("Europa", "Europa", "Europe"),
+    "NORTH_AMERICA": ("Nord-Amerika", "Nord-Amerika", "North America"),
+    "OCEANIA": ("Oseania", "Oseania", "Oceania"),
+    "SOUTH_AMERICA": ("Sør-Amerika", "Sør-Amerika", "South America"),
+}
+
+
+def places():
+    """The EU country table's concepts (ISO 3166-1 alpha-3 codes, as the EU's country IRIs
+    use them) with names in nb, nn and en from pycountry (Debian's iso-codes), and the EU
+    continent table's. Needs `pip install pycountry`."""
+    import gettext
+    import pycountry
+    tr = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+          for lang in ("nb", "nn")}
+    for name, scheme, rows in (
+        ("country", EU + "country",
+         [(c.alpha_3, tr["nb"].gettext(c.name), tr["nn"].gettext(c.name), c.name)
+          for c in pycountry.countries]),
+        ("continent", EU + "continent", [(k, *v) for k, v in CONTINENTS.items()]),
+    ):
+        out = rdflib.Graph()
+        s_ = rdflib.URIRef(scheme)
+        out.add((s_, RDF.type, SKOS.ConceptScheme))
+        for code, nb, nn, en in rows:
+            c = rdflib.URIRef(f"{scheme}/{code}")
+            out.add((c, RDF.type, SKOS.Concept))
+            out.add((c, SKOS.inScheme, s_))
+            out.add((c, SKOS.notation, rdflib.Literal(code)))
+            for text, lang in ((nb, "nb"), (nn, "nn"), (en, "en")):
+                out.add((c, SKOS.prefLabel, rdflib.Literal(text, lang=lang)))
+        lines = sorted(set(out.serialize(format="nt").splitlines()))
+        (ROOT / f"{name}.nt").write_text("\n".join(l for l in lines if l.strip()) + "\n")
+        print(name, len(lines))
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:] == ["places"]:
+        places()
+    else:
+        main()
