@@ -133,9 +133,15 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Shapes files (Turtle) to validate against instead of ours; repeatable.
+    /// Shapes files (Turtle) to validate against instead of ours; repeatable. The files are
+    /// then judged exactly as given (the shipped vocabularies only fill in terms they lack);
+    /// with our shapes, the shipped vocabularies win over what the files say of their terms.
     #[arg(long, env = "SAMAPNE_SHAPES", value_hint = clap::ValueHint::FilePath)]
     pub shapes: Vec<PathBuf>,
+    /// With `--shapes`: validate the files alone, without the shipped vocabularies (as the
+    /// profiles' test suites run).
+    #[arg(long, requires = "shapes")]
+    pub no_vocab: bool,
     /// Base URL that relative IRIs in the files resolve against.
     #[arg(
         long,

@@ -26,9 +26,7 @@ use tidy::{is_script_link, one_identifier};
 
 use crate::vocab::{dcat, dct, foaf, modelldcatno, skos};
 use oxigraph::model::vocab::rdf;
-use oxigraph::model::{
-    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, QuadRef, Term, Triple,
-};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 use oxigraph::store::StorageError;
 use std::collections::{BTreeSet, HashSet};
 
@@ -314,23 +312,20 @@ fn context(public: Public<'_>, out: &HashSet<Triple>) -> Result<Vec<Triple>, Sto
         let start = extra.len();
         for n in linked {
             described.insert(n.clone().into());
-            let dataset = QuadRef::new(
-                &n,
-                rdf::TYPE,
-                dcat::Dataset,
-                GraphNameRef::NamedNode(n.as_ref()),
-            );
-            let dataset = public.contains(dataset)?;
+            let from = extra.len();
+            let mut dataset = false;
             for q in public.quads_for_pattern(Some(n.as_ref().into()), None, None, None) {
                 let q = q?;
-                if dataset && q.predicate == dcat::inSeries {
-                    continue;
-                }
                 let reference = matches!(&q.graph_name,
                     oxigraph::model::GraphName::NamedNode(g) if g.as_str().starts_with(REFERENCE_GRAPHS));
                 if !reference {
+                    dataset |= q.predicate == rdf::TYPE && q.object == dcat::Dataset.into();
                     extra.push(Triple::from(q));
                 }
+            }
+            if dataset {
+                let own = extra.split_off(from);
+                extra.extend(own.into_iter().filter(|t| t.predicate != dcat::inSeries));
             }
         }
         frontier = extra[start..].iter().collect();

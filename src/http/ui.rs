@@ -202,21 +202,6 @@ pub async fn logout(
     with_cookie(redirect("/"), Some(expired))
 }
 
-/// A form posted by a member of `org`, once its CSRF token is checked: the session and the
-/// form, or the response to give instead (the login page, or a 403 page).
-pub(super) fn posted(
-    state: &AppState,
-    headers: &HeaderMap,
-    org: &str,
-    (lang, uri, back): (&str, &Uri, &str),
-    body: &[u8],
-) -> Result<(Session, Form), Box<Response>> {
-    let s = member(state, headers, Some(org), lang, uri)?;
-    let form = Form::parse(body);
-    check_csrf(Some(&s), headers, &form).map_err(|e| Box::new(error_page(lang, uri, back, e)))?;
-    Ok((s, form))
-}
-
 /// Runs store work on a blocking thread.
 pub(super) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,

@@ -9,14 +9,14 @@ use crate::domain::process::{self, Light, State as Lc};
 use crate::domain::steps::{ACCESS_METHODS, BUSINESS_MODELS, Step};
 use crate::domain::{Kind, inventory, overview, write};
 use crate::error::AppError;
+use crate::http::extract::Posted;
 use crate::http::process::{process_json, take_step};
 use crate::http::response::language;
 use crate::http::state::AppState;
 use crate::http::ui::{
-    Form, blocking, error_page, label_of, light_label, member, page, posted, redirect, state_label,
+    Form, blocking, error_page, label_of, light_label, member, page, redirect, state_label,
 };
 use crate::views::i18n::t;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
@@ -343,17 +343,17 @@ impl FromForm for Withdraw {
 /// `POST /manage/{orgnr}/datasets/{id}/{I::PATH}`: takes the step the form describes.
 pub async fn manage_step<I: StepInput + FromForm>(
     State(state): State<AppState>,
-    Path((org, id)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Path((_org, id)): Path<(String, String)>,
+    posted: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let back = format!("/manage/{org}/datasets/{id}");
-    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
-        Ok(x) => x,
-        Err(r) => return *r,
-    };
+    let Posted {
+        lang,
+        uri,
+        headers,
+        back,
+        session: s,
+        form,
+    } = posted;
     let taken = async {
         let step = I::from_form(&form).into_step()?;
         take_step(&state, s.principal.clone(), &id, step, &headers).await
@@ -371,17 +371,17 @@ pub async fn manage_step<I: StepInput + FromForm>(
 /// `POST /manage/{orgnr}/datasets/{id}/description`: the steward's edit of the description.
 pub async fn manage_description(
     State(state): State<AppState>,
-    Path((org, id)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Path((_org, id)): Path<(String, String)>,
+    posted: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let back = format!("/manage/{org}/datasets/{id}");
-    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
-        Ok(x) => x,
-        Err(r) => return *r,
-    };
+    let Posted {
+        lang,
+        uri,
+        headers: _,
+        back,
+        session: s,
+        form,
+    } = posted;
     edit_description(&state, s.principal, &id, &form, lang, &uri, &back).await
 }
 

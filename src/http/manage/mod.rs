@@ -10,17 +10,16 @@ pub use register::{manage_register, manage_source};
 
 use super::response::language;
 use super::ui::{
-    blocking, error_page, label_of, labelled, light_label, member, page, posted, redirect,
-    state_label,
+    blocking, error_page, label_of, labelled, light_label, member, page, redirect, state_label,
 };
 use crate::auth::{self};
 use crate::domain::process::{Light, State as Lc};
 use crate::domain::{inventory, needs, overview};
 use crate::error::AppError;
+use crate::http::extract::Posted;
 use crate::http::state::AppState;
 use crate::views::i18n::t;
 use crate::vocab::dcat;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
@@ -202,16 +201,16 @@ pub(super) fn coordinations(
 pub async fn manage_people(
     State(state): State<AppState>,
     Path(org): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let back = format!("/manage/{org}");
-    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
-        Ok(x) => x,
-        Err(r) => return *r,
-    };
+    let Posted {
+        lang,
+        uri,
+        headers: _,
+        back,
+        session: s,
+        form,
+    } = posted;
     if !s.principal.is_admin() {
         let e = AppError::Forbidden("only an admin manages people".into());
         return error_page(lang, &uri, &back, e);

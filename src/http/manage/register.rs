@@ -2,14 +2,12 @@
 use super::{THEME_BASE, THEMES};
 use crate::domain::{Kind, inventory, write};
 use crate::error::AppError;
+use crate::http::extract::Posted;
 use crate::http::process::json_body;
-use crate::http::response::language;
 use crate::http::state::AppState;
-use crate::http::ui::{blocking, error_page, posted, redirect};
+use crate::http::ui::{blocking, error_page, redirect};
 use crate::vocab::{dcat, dct};
-use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{Literal, NamedNode, Triple};
@@ -19,16 +17,16 @@ use serde_json::json;
 pub async fn manage_source(
     State(state): State<AppState>,
     Path(org): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let back = format!("/manage/{org}");
-    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
-        Ok(x) => x,
-        Err(r) => return *r,
-    };
+    let Posted {
+        lang,
+        uri,
+        headers: _,
+        back,
+        session: s,
+        form,
+    } = posted;
     let src: Result<inventory::DataSource, AppError> = json_body(
         json!({ "id": form.get("id").unwrap_or_default(), "title": form.get("title").unwrap_or_default(),
                 "vendor": form.get("vendor"), "extraction": form.get("extraction").unwrap_or_default() })
@@ -53,16 +51,16 @@ pub async fn manage_source(
 pub async fn manage_register(
     State(state): State<AppState>,
     Path(org): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    posted: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let back = format!("/manage/{org}");
-    let (s, form) = match posted(&state, &headers, &org, (lang, &uri, &back), &body) {
-        Ok(x) => x,
-        Err(r) => return *r,
-    };
+    let Posted {
+        lang,
+        uri,
+        headers: _,
+        back,
+        session: s,
+        form,
+    } = posted;
     let id = form.get("id").unwrap_or_default().trim().to_owned();
     let base = state.config.base_url.clone();
     let iri = match crate::domain::record_iri(&base, Kind::Dataset, &id) {
