@@ -1,21 +1,15 @@
 //! What handlers take from a request besides its path and body, as axum extractors (as
 //! axum's examples and crates.io do): who calls with a bearer token ([`Caller`]), which
-//! representation is asked for ([`Negotiated`]), and a web form posted by a signed-in
-//! member ([`Posted`]). Each runs before the handler's body, so a
-//! caller without a token is refused before anything is read or parsed.
+//! representation is asked for ([`Negotiated`]), and from where ([`Client`]). (A web form
+//! posted by a signed-in member is `http::ui::Posted`.) Each runs before the handler's body,
+//! so a caller without a token is refused before anything is read or parsed.
 use crate::auth::Principal;
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::AppError;
-use crate::http::response::language;
 use crate::http::state::AppState;
-use crate::http::ui::{Form, check_csrf, error_page, member};
-use crate::session::Session;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::FromRequestParts;
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Uri, header};
-use axum::response::{IntoResponse, Response};
-use std::collections::HashMap;
 
 /// The caller behind `Authorization: Bearer <token>` (401 without a valid one).
 pub struct Caller(pub Principal);
@@ -88,50 +82,5 @@ impl<S: Send + Sync> FromRequestParts<S> for Negotiated {
     }
 }
 
-/// A form posted by a signed-in member of the path's organisation (`{orgnr}`), its CSRF
-/// token checked: how every `POST /manage/{orgnr}/…` starts. The membership is checked
-/// before the body is read. Refused with the page to show instead: the login, a 403, or the
-/// error on the page the form was on (`back`: the path one segment up).
-pub struct Posted {
-    pub lang: &'static str,
-    pub uri: Uri,
-    pub headers: HeaderMap,
-    /// The page the form was on.
-    pub back: String,
-    pub session: Session,
-    pub form: Form,
-}
-
-impl FromRequest<AppState> for Posted {
-    type Rejection = Response;
-
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
-        let (mut parts, body) = req.into_parts();
-        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let org = params.get("orgnr").cloned().unwrap_or_default();
-        let (uri, headers) = (parts.uri.clone(), parts.headers.clone());
-        let lang = language(&uri, &headers);
-        let back = uri
-            .path()
-            .rsplit_once('/')
-            .map_or("/manage", |(up, _)| up)
-            .to_owned();
-        let session = member(state, &headers, Some(&org), lang, &uri).map_err(|r| *r)?;
-        let body = Bytes::from_request(Request::from_parts(parts, body), state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let form = Form::parse(&body);
-        check_csrf(Some(&session), &headers, &form)
-            .map_err(|e| error_page(lang, &uri, &back, e))?;
-        Ok(Self {
-            lang,
-            uri,
-            headers,
-            back,
-            session,
-            form,
-        })
-    }
-}
+/// The client address of a request served on a socket (`None` in-process).
+pub type Client = Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>;

@@ -3,7 +3,8 @@
 //! (`/needs/new`) and interest in a dataset (`/datasets/{id}/interest`). Only the allow-listed
 //! public facts of [`crate::domain::overview::Entry::public_view`] and needs without contacts
 //! are shown.
-use super::process::{Client, anonymous_write};
+use super::extract::Client;
+use super::process::anonymous_write;
 use super::response::language;
 use super::ui::{Form, check_csrf, csrf, error_page, labelled, page, public_needs, with_cookie};
 use crate::domain::needs::{self, NEED_KINDS, NeedInput};

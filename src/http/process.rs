@@ -3,7 +3,7 @@
 //! [`crate::domain::process`], [`crate::domain::inventory`], [`crate::domain::needs`] and
 //! [`crate::domain::overview`].
 use super::api::header_str;
-use super::extract::Caller;
+use super::extract::{Caller, Client};
 use crate::auth::Principal;
 use crate::conneg;
 use crate::domain::input::StepInput;
@@ -106,9 +106,6 @@ pub async fn interest(
             .await??;
     Ok((StatusCode::CREATED, Json(json!({ "interest": count }))).into_response())
 }
-
-/// The client address of a request served on a socket (`None` in-process).
-pub type Client = Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>;
 
 /// Counts an anonymous write (need, interest) of `client`; 429 past
 /// [`crate::http::state::ANONYMOUS_WRITES`] in 10 minutes. Callers in the same process are not counted.

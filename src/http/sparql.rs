@@ -6,7 +6,7 @@
 //! - `default-graph-uri` / `named-graph-uri` from the URL (and the form body) set the dataset.
 //! - Updates, in any form, are `403`; SERVICE is `400` (see `crate::sparql`).
 //! - `GET` without a query: the YASGUI editor for browsers, a service description otherwise.
-use super::process::Client;
+use super::extract::Client;
 use crate::conneg::{self, Format, RDF_FORMATS};
 use crate::error::{AppError, Result};
 use crate::http::state::AppState;

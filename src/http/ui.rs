@@ -1,7 +1,7 @@
 //! The web UI's common parts: forms and their CSRF tokens, pages and error pages, login and
 //! logout, and who may see an organisation's internal pages. The pages of the opening process
 //! are in [`super::manage`] (internal) and [`super::overview`] (public).
-use super::process::Client;
+use super::extract::Client;
 use super::response::{html_response, language, path_without_lang};
 use crate::auth;
 use crate::domain::{needs, overview};
@@ -10,11 +10,12 @@ use crate::http::state::AppState;
 use crate::session::{self, Session, Throttled};
 use crate::views::{html, i18n::t};
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::{NamedNode, Term};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// A submitted form: its pairs in order (checkboxes repeat a name).
 pub struct Form(Vec<(String, String)>);
@@ -279,4 +280,52 @@ pub fn public_needs(lang: &str, needs: &[needs::Need], entries: &[overview::Entr
                     "description": n.description, "dataset_title": title })
         })
         .collect()
+}
+
+/// A form posted by a signed-in member of the path's organisation (`{orgnr}`), its CSRF
+/// token checked: how every `POST /manage/{orgnr}/…` starts. The membership is checked
+/// before the body is read. Refused with the page to show instead: the login, a 403, or the
+/// error on the page the form was on (`back`: the path one segment up).
+pub struct Posted {
+    pub lang: &'static str,
+    pub uri: Uri,
+    pub headers: HeaderMap,
+    /// The page the form was on.
+    pub back: String,
+    pub session: Session,
+    pub form: Form,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let org = params.get("orgnr").cloned().unwrap_or_default();
+        let (uri, headers) = (parts.uri.clone(), parts.headers.clone());
+        let lang = language(&uri, &headers);
+        let back = uri
+            .path()
+            .rsplit_once('/')
+            .map_or("/manage", |(up, _)| up)
+            .to_owned();
+        let session = member(state, &headers, Some(&org), lang, &uri).map_err(|r| *r)?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = Form::parse(&body);
+        check_csrf(Some(&session), &headers, &form)
+            .map_err(|e| error_page(lang, &uri, &back, e))?;
+        Ok(Self {
+            lang,
+            uri,
+            headers,
+            back,
+            session,
+            form,
+        })
+    }
 }

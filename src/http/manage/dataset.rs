@@ -9,10 +9,10 @@ use crate::domain::process::{self, Light, State as Lc};
 use crate::domain::steps::{ACCESS_METHODS, BUSINESS_MODELS, Step};
 use crate::domain::{Kind, inventory, overview, write};
 use crate::error::AppError;
-use crate::http::extract::Posted;
 use crate::http::process::{process_json, take_step};
 use crate::http::response::language;
 use crate::http::state::AppState;
+use crate::http::ui::Posted;
 use crate::http::ui::{
     Form, blocking, error_page, label_of, light_label, member, page, redirect, state_label,
 };

@@ -2,9 +2,9 @@
 use super::{THEME_BASE, THEMES};
 use crate::domain::{Kind, inventory, write};
 use crate::error::AppError;
-use crate::http::extract::Posted;
 use crate::http::process::json_body;
 use crate::http::state::AppState;
+use crate::http::ui::Posted;
 use crate::http::ui::{blocking, error_page, redirect};
 use crate::vocab::{dcat, dct};
 use axum::extract::{Path, State};
