@@ -377,10 +377,10 @@ pub async fn manage_description(
     let Posted {
         lang,
         uri,
-        headers: _,
         back,
         session: s,
         form,
+        ..
     } = posted;
     edit_description(&state, s.principal, &id, &form, lang, &uri, &back).await
 }

@@ -206,10 +206,10 @@ pub async fn manage_people(
     let Posted {
         lang,
         uri,
-        headers: _,
         back,
         session: s,
         form,
+        ..
     } = posted;
     if !s.principal.is_admin() {
         let e = AppError::Forbidden("only an admin manages people".into());

@@ -22,10 +22,10 @@ pub async fn manage_source(
     let Posted {
         lang,
         uri,
-        headers: _,
         back,
         session: s,
         form,
+        ..
     } = posted;
     let src: Result<inventory::DataSource, AppError> = json_body(
         json!({ "id": form.get("id").unwrap_or_default(), "title": form.get("title").unwrap_or_default(),
@@ -56,10 +56,10 @@ pub async fn manage_register(
     let Posted {
         lang,
         uri,
-        headers: _,
         back,
         session: s,
         form,
+        ..
     } = posted;
     let id = form.get("id").unwrap_or_default().trim().to_owned();
     let base = state.config.base_url.clone();
